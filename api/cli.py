@@ -1,0 +1,87 @@
+"""The `assurance-map` command line: one entry point, the store chosen by --store or ASSURANCE_MAP_STORE."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Callable, Sequence
+
+from graphmodel.errors import AssuranceMapError
+from graphmodel.store import STORE_ENV, Store, open_store
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assurance-map", description="Assurance maps for police governance.")
+    p.add_argument("--store", help=f"embedded store file, or a bolt:// or neo4j:// URI "
+                                   f"(default: ${STORE_ENV}, then a file in your data directory)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    load = sub.add_parser("load", help="validate and import maps (workbook, CSV folder, YAML or JSON)")
+    load.add_argument("paths", nargs="+", metavar="PATH")
+    load.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    load.add_argument("--adapter", default="auto",
+                      help="input layout: auto (by extension), or a register adapter (see README)")
+
+    gaps = sub.add_parser("gaps", help="print gap findings")
+    gaps.add_argument("--rule", help="comma-separated rule ids, e.g. G1,G2")
+    gaps.add_argument("--as-of", help="date the rules are judged at (default: today)")
+    gaps.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
+    gaps.add_argument("--area", help="only processes of this area")
+    gaps.add_argument("--format", choices=("json", "table", "csv"), default="table")
+    gaps.add_argument("--explain", action="store_true", help="show the arithmetic behind each score")
+
+    view = sub.add_parser("view", help="write a self-contained interactive view")
+    view.add_argument("--out", required=True, help="the HTML file to write")
+    view.add_argument("--area")
+    view.add_argument("--focus", help="id of the node at the centre")
+    view.add_argument("--depth", type=int, default=2)
+    view.add_argument("--kind", choices=("map", "gaps", "chain", "heatmap"), default="map",
+                      help="map (default), gaps only, oversight chain of --focus, or the heat map")
+    view.add_argument("--as-of")
+    view.add_argument("--policy")
+
+    serve = sub.add_parser("serve", help="run the HTTP API and the web pages")
+    serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+
+    demo = sub.add_parser("demo", help="load the bundled pilot-area maps into the embedded store and serve them")
+    demo.add_argument("--host", default=None)
+    demo.add_argument("--port", type=int, default=None)
+    demo.add_argument("--no-serve", action="store_true", help="load only")
+    return p
+
+
+def _handler(command: str) -> Callable[[argparse.Namespace, Store], int]:
+    # Imported lazily so `assurance-map gaps` does not pay for the web stack.
+    if command == "load":
+        from loaders.command import run_load as run
+    elif command == "gaps":
+        from graphmodel.gaps.command import run_gaps as run
+    elif command == "view":
+        from viz.command import run_view as run
+    elif command == "serve":
+        from api.server import run_serve as run
+    else:
+        from api.server import run_demo as run
+    return run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        store = open_store(args.store) if args.command != "demo" else None
+        try:
+            return _handler(args.command)(args, store)
+        finally:
+            if store is not None:
+                store.close()
+    except AssuranceMapError as exc:
+        print(f"assurance-map {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

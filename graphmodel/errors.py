@@ -1,0 +1,51 @@
+"""Errors that say where and what: kind, id, field and the offending value."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    kind: str | None = None
+    id: str | None = None
+    field: str | None = None
+    value: Any = None
+
+    def __str__(self) -> str:
+        where = " ".join(p for p in (
+            self.kind,
+            f"id={self.id!r}" if self.id is not None else None,
+            f"field {self.field!r}" if self.field else None,
+        ) if p)
+        value = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{where}: {self.message}{value}" if where else f"{self.message}{value}"
+
+
+class AssuranceMapError(Exception):
+    """Base class for errors a user can act on."""
+
+
+class ValidationError(AssuranceMapError):
+    """One or more problems with input; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(f"{len(self.problems)} problem(s), nothing was written:\n{shown}{more}")
+
+
+class NotFound(AssuranceMapError):
+    def __init__(self, what: str):
+        self.what = what
+        super().__init__(f"not found: {what}")
+
+
+class Conflict(AssuranceMapError):
+    """The request contradicts what is stored (e.g. an id already used by another kind)."""
+
+
+class StoreUnavailable(AssuranceMapError):
+    """The store cannot be reached (e.g. Neo4j is down); nothing was written."""

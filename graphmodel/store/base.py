@@ -1,0 +1,320 @@
+"""The store interface both backends implement, and the checks they share.
+
+A write is validated as a whole against the batch and what is already stored, and
+either applied completely or not at all. Reads return domain objects only.
+"""
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import enum
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
+
+import networkx as nx
+
+from ..errors import NotFound, Problem, ValidationError
+from ..models import NODE_MODELS, Edge, Node
+from ..schema import KEY, SCHEMA
+
+
+class Direction(str, enum.Enum):
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    edge: Edge
+    node: Node  # the node at the other end
+
+    @property
+    def direction(self) -> Direction:
+        return Direction.OUT if self.edge.target == self.node.id else Direction.IN
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Node]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    nodes: dict[str, int]
+    edges: dict[str, int]
+
+    @property
+    def total_nodes(self) -> int:
+        return sum(self.nodes.values())
+
+    @property
+    def total_edges(self) -> int:
+        return sum(self.edges.values())
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    nodes: int
+    edges: int
+
+
+@dataclass
+class Batch:
+    """A validated write: nodes and edges de-duplicated, grouped for batched writes."""
+
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+    def nodes_by_kind(self) -> dict[str, list[Node]]:
+        out: dict[str, list[Node]] = {}
+        for n in self.nodes:
+            out.setdefault(n.kind, []).append(n)
+        return out
+
+    def edges_by_rel(self) -> dict[str, list[Edge]]:
+        out: dict[str, list[Edge]] = {}
+        for e in self.edges:
+            out.setdefault(e.rel, []).append(e)
+        return out
+
+
+class WriteTx(Protocol):
+    """What a backend offers inside one all-or-nothing write."""
+
+    def kinds(self, ids: Iterable[str]) -> dict[str, str]: ...
+
+    def apply(self, batch: Batch) -> None: ...
+
+
+def prepare(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[Batch, list[Problem]]:
+    """Checks that need only the batch itself: types, duplicate ids, repeated edges."""
+    batch, problems = Batch(), []
+    seen: dict[str, Node] = {}
+    for node in nodes:
+        if not isinstance(node, Node):
+            problems.append(Problem(f"expected a node, got {type(node).__name__}"))
+            continue
+        if node.id in seen:
+            problems.append(Problem("duplicate id in one write", node.kind, node.id,
+                                    value=f"also a {seen[node.id].kind}"))
+            continue
+        seen[node.id] = node
+        batch.nodes.append(node)
+    edges_seen: dict[tuple[str, str, str], Edge] = {}
+    for edge in edges:
+        if not isinstance(edge, Edge):
+            problems.append(Problem(f"expected an edge, got {type(edge).__name__}"))
+            continue
+        earlier = edges_seen.get(edge.key)
+        if earlier is None or (earlier.note is None and edge.note is not None):
+            edges_seen[edge.key] = edge  # the same link named twice (e.g. from both ends) is one edge
+    batch.edges = list(edges_seen.values())
+    return batch, problems
+
+
+def check_against(batch: Batch, stored: Mapping[str, str]) -> list[Problem]:
+    """Checks that need the store: kind changes, missing ends, triples the schema forbids."""
+    problems = []
+    kinds = dict(stored)
+    for node in batch.nodes:
+        old = stored.get(node.id)
+        if old is not None and old != node.kind:
+            problems.append(Problem(f"id already used by a {old}; ids are unique across the map",
+                                    node.kind, node.id))
+        kinds[node.id] = node.kind
+    for e in batch.edges:
+        where = f"{e.source} -{e.rel}-> {e.target}"
+        missing = [end for end in (e.source, e.target) if end not in kinds]
+        for end in missing:
+            problems.append(Problem(f"edge {where}: no node with id {end!r}", "edge", end))
+        if missing:
+            continue
+        s, t = kinds[e.source], kinds[e.target]
+        if not SCHEMA.edge(e.rel).allows(s, t):
+            problems.append(Problem(f"edge {where}: {s} -{e.rel}-> {t} is not allowed by the schema",
+                                    "edge", e.source, "rel", e.rel))
+    return problems
+
+
+def coerce_filters(kind: str, filters: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Turn filter values (often strings from a query string) into the field's type."""
+    if not filters:
+        return {}
+    if kind not in NODE_MODELS:
+        raise ValidationError([Problem("unknown node kind", kind)])
+    spec = SCHEMA.node(kind)
+    model = NODE_MODELS[kind]
+    out, problems = {}, []
+    for name, value in filters.items():
+        if name not in spec.field_names:
+            problems.append(Problem("cannot filter on an unknown field", kind, None, name, value))
+            continue
+        probe = {f.name: _placeholder(f.type) for f in spec.fields if f.required}
+        probe[name] = value
+        try:
+            out[name] = getattr(model.model_validate(probe), name)
+        except Exception:
+            problems.append(Problem(f"not a valid {spec.field(name).type.__name__}", kind, None, name, value))
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+def _placeholder(t: type) -> Any:
+    return {str: "x", int: 1, bool: False, dt.date: dt.date(2000, 1, 1)}[t]
+
+
+def check_kind(kind: str) -> None:
+    if kind not in NODE_MODELS:
+        raise ValidationError([Problem(f"unknown node kind; expected one of {', '.join(SCHEMA.node_names)}", kind)])
+
+
+def check_rel(rel: str | None) -> None:
+    if rel is not None and rel not in SCHEMA.edge_names:
+        raise ValidationError([Problem(f"unknown edge kind; expected one of {', '.join(SCHEMA.edge_names)}",
+                                       "edge", None, "rel", rel)])
+
+
+def node_from_props(kind: str, props: Mapping[str, Any]) -> Node:
+    """Rebuild a stored node without re-validating: the store only ever holds valid nodes."""
+    model = NODE_MODELS[kind]
+    data = {name: props.get(name) for name in model.model_fields}
+    for name, info in model.model_fields.items():
+        if data[name] is None and not info.is_required():
+            data[name] = info.default
+    return model.model_construct(**data)
+
+
+class Store(abc.ABC):
+    """Operations every backend provides. All writes are all-or-nothing."""
+
+    backend: str
+
+    # -- writes -------------------------------------------------------------
+    def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> WriteResult:
+        """Create or replace nodes (by id) and create or update edges, in one transaction."""
+        batch, problems = prepare(nodes, edges)
+        if problems:
+            raise ValidationError(problems)
+        with self._write_tx() as tx:
+            ids = {n.id for n in batch.nodes} | {e.source for e in batch.edges} | {e.target for e in batch.edges}
+            problems = check_against(batch, tx.kinds(ids))
+            if problems:
+                raise ValidationError(problems)
+            tx.apply(batch)
+        return WriteResult(len(batch.nodes), len(batch.edges))
+
+    @abc.abstractmethod
+    def _write_tx(self) -> AbstractContextManager[WriteTx]:
+        """A context in which reads see a consistent state and writes commit only on success."""
+
+    @abc.abstractmethod
+    def delete_node(self, node_id: str) -> None:
+        """Delete a node and its edges; NotFound if there is none."""
+
+    @abc.abstractmethod
+    def delete_edge(self, source: str, rel: str, target: str) -> None:
+        """Delete one edge; NotFound if there is none."""
+
+    @abc.abstractmethod
+    def clear(self) -> None: ...
+
+    # -- reads --------------------------------------------------------------
+    @abc.abstractmethod
+    def kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        """The kind of each given id that exists."""
+
+    @abc.abstractmethod
+    def get_node(self, node_id: str) -> Node | None: ...
+
+    def node(self, node_id: str) -> Node:
+        found = self.get_node(node_id)
+        if found is None:
+            raise NotFound(f"node {node_id!r}")
+        return found
+
+    @abc.abstractmethod
+    def get_edge(self, source: str, rel: str, target: str) -> Edge | None: ...
+
+    @abc.abstractmethod
+    def list_nodes(self, kind: str, filters: Mapping[str, Any] | None = None,
+                   offset: int = 0, limit: int = 100) -> Page:
+        """Nodes of one kind whose fields equal the filters, ordered by id."""
+
+    @abc.abstractmethod
+    def list_edges(self, rel: str | None = None, offset: int = 0, limit: int = 100) -> list[Edge]:
+        """Edges (optionally of one kind), ordered by source, rel, target."""
+
+    @abc.abstractmethod
+    def neighbours(self, node_id: str, rel: str | None = None,
+                   direction: Direction = Direction.BOTH) -> list[Neighbour]:
+        """Adjacent nodes with the connecting edges; NotFound if the node does not exist."""
+
+    @abc.abstractmethod
+    def counts(self) -> Counts: ...
+
+    @abc.abstractmethod
+    def export(self, node_ids: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        """The whole graph, or the subgraph induced by node_ids, as a domain graph (see to_graph)."""
+
+    def neighbourhood(self, node_id: str, depth: int = 1) -> nx.MultiDiGraph:
+        """The subgraph within `depth` links of a node, ignoring direction."""
+        self.node(node_id)
+        frontier, seen = {node_id}, {node_id}
+        for _ in range(max(depth, 0)):
+            nxt = {nb.node.id for nid in frontier for nb in self.neighbours(nid)} - seen
+            if not nxt:
+                break
+            seen |= nxt
+            frontier = nxt
+        return self.export(seen)
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable if the store cannot be reached."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def to_graph(nodes: Iterable[Node], edges: Iterable[Edge]) -> nx.MultiDiGraph:
+    """The domain graph: node attributes are `kind` and `node` (the Node); edges keyed by rel."""
+    g = nx.MultiDiGraph()
+    for n in nodes:
+        g.add_node(n.id, kind=n.kind, node=n)
+    for e in edges:
+        if e.source in g and e.target in g:
+            g.add_edge(e.source, e.target, key=e.rel, rel=e.rel, edge=e)
+    return g
+
+
+def page(items: Sequence[Node], total: int, offset: int, limit: int) -> Page:
+    return Page(list(items), total, offset, limit)
+
+
+def check_paging(offset: int, limit: int) -> None:
+    problems = []
+    if offset < 0:
+        problems.append(Problem("must be 0 or more", field="offset", value=offset))
+    if limit < 1 or limit > 10_000:
+        problems.append(Problem("must be between 1 and 10000", field="limit", value=limit))
+    if problems:
+        raise ValidationError(problems)
+
+
+def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+__all__ = ["Store", "Direction", "Neighbour", "Page", "Counts", "WriteResult", "Batch", "to_graph", "KEY"]

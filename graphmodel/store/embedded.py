@@ -1,0 +1,252 @@
+"""The embedded store: a networkx MultiDiGraph kept in one JSON file.
+
+Writes take an exclusive file lock, re-read the file if another process changed it,
+and replace it atomically (write to a temporary file, fsync, rename), so a write
+killed half-way leaves the previous file intact. Reads re-load the file when it
+has changed on disk, so a server and a command-line load see each other's writes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+import filelock
+import networkx as nx
+import platformdirs
+
+from ..errors import AssuranceMapError, NotFound
+from ..models import Edge, Node
+from ..schema import SCHEMA
+from .base import (Batch, Counts, Direction, Neighbour, Page, Store, check_kind, check_paging, check_rel,
+                   coerce_filters, node_from_props)
+
+FORMAT = "assurance-map/embedded"
+VERSION = 1
+_DATE_FIELDS = {k.name: [f.name for f in k.fields if f.type is dt.date] for k in SCHEMA.nodes}
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_data_dir("assurance-map", appauthor=False)) / "map.json"
+
+
+class CorruptStore(AssuranceMapError):
+    pass
+
+
+class EmbeddedStore(Store):
+    backend = "embedded"
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, lock_timeout: float = 30.0):
+        self.path = Path(path) if path is not None else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file_lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
+        self._lock = threading.RLock()
+        self._g = nx.MultiDiGraph()
+        self._signature: tuple[int, int, int] | None = None
+        self._refresh()
+
+    # -- persistence --------------------------------------------------------
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _refresh(self) -> None:
+        """Re-read the file if it changed since we last read or wrote it."""
+        sig = self._stat()
+        if sig == self._signature:
+            return
+        self._g = self._read() if sig is not None else nx.MultiDiGraph()
+        self._signature = sig
+
+    def _read(self) -> nx.MultiDiGraph:
+        try:
+            with self.path.open("rb") as fh:
+                doc = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise CorruptStore(f"cannot read the store file {self.path}: {exc}") from exc
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise CorruptStore(f"{self.path} is not an assurance-map store file")
+        if doc.get("version") != VERSION:
+            raise CorruptStore(f"{self.path} has store format version {doc.get('version')}; expected {VERSION}")
+        g = nx.MultiDiGraph()
+        for kind, props in doc["nodes"]:
+            for name in _DATE_FIELDS[kind]:
+                if props.get(name) is not None:
+                    props[name] = dt.date.fromisoformat(props[name])
+            node = node_from_props(kind, props)
+            g.add_node(node.id, kind=kind, node=node)
+        for source, rel, target, note in doc["edges"]:
+            g.add_edge(source, target, key=rel, rel=rel, edge=Edge.model_construct(
+                source=source, rel=rel, target=target, note=note))
+        return g
+
+    def _write(self) -> None:
+        doc = {
+            "format": FORMAT,
+            "version": VERSION,
+            "nodes": [[d["kind"], d["node"].properties()] for _, d in self._g.nodes(data=True)],
+            "edges": [[s, k, t, d["edge"].note] for s, t, k, d in self._g.edges(keys=True, data=True)],
+        }
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"), default=_iso)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)  # make the rename itself durable
+        finally:
+            os.close(dir_fd)
+        self._signature = self._stat()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Exclusive across threads and processes; on any failure memory is re-read from the intact file."""
+        with self._lock, self._file_lock:
+            self._refresh()
+            try:
+                yield
+                self._write()
+            except BaseException:
+                self._signature = None
+                self._refresh()
+                raise
+
+    @contextmanager
+    def _reading(self) -> Iterator[nx.MultiDiGraph]:
+        with self._lock:
+            self._refresh()
+            yield self._g
+
+    # -- writes -------------------------------------------------------------
+    @contextmanager
+    def _write_tx(self) -> Iterator["_Tx"]:
+        with self._writing():
+            yield _Tx(self._g)
+
+    def delete_node(self, node_id: str) -> None:
+        with self._writing():
+            if node_id not in self._g:
+                raise NotFound(f"node {node_id!r}")
+            self._g.remove_node(node_id)
+
+    def delete_edge(self, source: str, rel: str, target: str) -> None:
+        check_rel(rel)
+        with self._writing():
+            if not self._g.has_edge(source, target, key=rel):
+                raise NotFound(f"edge {source} -{rel}-> {target}")
+            self._g.remove_edge(source, target, key=rel)
+
+    def clear(self) -> None:
+        with self._writing():
+            self._g.clear()
+
+    # -- reads --------------------------------------------------------------
+    def kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        with self._reading() as g:
+            return {i: g.nodes[i]["kind"] for i in ids if i in g}
+
+    def get_node(self, node_id: str) -> Node | None:
+        with self._reading() as g:
+            return g.nodes[node_id]["node"] if node_id in g else None
+
+    def get_edge(self, source: str, rel: str, target: str) -> Edge | None:
+        check_rel(rel)
+        with self._reading() as g:
+            data = g.get_edge_data(source, target, key=rel)
+            return data["edge"] if data else None
+
+    def list_nodes(self, kind: str, filters: Mapping[str, Any] | None = None,
+                   offset: int = 0, limit: int = 100) -> Page:
+        check_kind(kind)
+        check_paging(offset, limit)
+        wanted = coerce_filters(kind, filters)
+        with self._reading() as g:
+            found = sorted(
+                (d["node"] for _, d in g.nodes(data=True)
+                 if d["kind"] == kind and all(getattr(d["node"], k) == v for k, v in wanted.items())),
+                key=lambda n: n.id)
+        return Page(found[offset:offset + limit], len(found), offset, limit)
+
+    def list_edges(self, rel: str | None = None, offset: int = 0, limit: int = 100) -> list[Edge]:
+        check_rel(rel)
+        check_paging(offset, limit)
+        with self._reading() as g:
+            found = sorted((d["edge"] for _, _, k, d in g.edges(keys=True, data=True) if rel in (None, k)),
+                           key=lambda e: e.key)
+        return found[offset:offset + limit]
+
+    def neighbours(self, node_id: str, rel: str | None = None,
+                   direction: Direction = Direction.BOTH) -> list[Neighbour]:
+        check_rel(rel)
+        direction = Direction(direction)
+        with self._reading() as g:
+            if node_id not in g:
+                raise NotFound(f"node {node_id!r}")
+            out: list[Neighbour] = []
+            if direction in (Direction.OUT, Direction.BOTH):
+                out += [Neighbour(d["edge"], g.nodes[t]["node"])
+                        for _, t, k, d in g.out_edges(node_id, keys=True, data=True) if rel in (None, k)]
+            if direction in (Direction.IN, Direction.BOTH):
+                out += [Neighbour(d["edge"], g.nodes[s]["node"])
+                        for s, _, k, d in g.in_edges(node_id, keys=True, data=True) if rel in (None, k)]
+        return sorted(out, key=lambda nb: nb.edge.key)
+
+    def counts(self) -> Counts:
+        with self._reading() as g:
+            nodes = dict.fromkeys(SCHEMA.node_names, 0)
+            for _, kind in g.nodes(data="kind"):
+                nodes[kind] += 1
+            edges = dict.fromkeys(SCHEMA.edge_names, 0)
+            for _, _, rel in g.edges(keys=True):
+                edges[rel] += 1
+        return Counts(nodes, edges)
+
+    def export(self, node_ids: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        with self._reading() as g:
+            if node_ids is None:
+                return g.copy()
+            return g.subgraph([i for i in node_ids if i in g]).copy()
+
+    def graph_view(self) -> nx.MultiDiGraph:
+        """The live graph, read-only, without copying; for analysis within one call."""
+        with self._reading() as g:
+            return g.copy(as_view=True)
+
+
+class _Tx:
+    def __init__(self, g: nx.MultiDiGraph):
+        self._g = g
+
+    def kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        return {i: self._g.nodes[i]["kind"] for i in ids if i in self._g}
+
+    def apply(self, batch: Batch) -> None:
+        g = self._g
+        for n in batch.nodes:
+            if n.id in g:
+                g.nodes[n.id].update(kind=n.kind, node=n)  # replace the node, keep its edges
+            else:
+                g.add_node(n.id, kind=n.kind, node=n)
+        for e in batch.edges:
+            g.add_edge(e.source, e.target, key=e.rel, rel=e.rel, edge=e)
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__}")

@@ -1,0 +1,247 @@
+"""The Neo4j store, through the official driver.
+
+Every node carries its kind's label and the shared label `Entity`, whose uniqueness
+constraint makes ids unique across the whole graph and gives one index for lookups
+by id. Labels and relationship types are taken from the schema, never from input;
+everything else travels as parameters. Writes are batched with UNWIND inside one
+explicit transaction, so a load is all-or-nothing.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from typing import Any, Iterable, Iterator, Mapping
+
+import neo4j
+import networkx as nx
+from neo4j import GraphDatabase, RoutingControl
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from ..errors import NotFound, StoreUnavailable
+from ..models import Edge, Node
+from ..schema import KEY, SCHEMA
+from .base import (Batch, Counts, Direction, Neighbour, Page, Store, check_kind, check_paging, check_rel,
+                   coerce_filters, iter_chunks, node_from_props, to_graph)
+
+ENTITY = "Entity"  # shared label of every node
+BATCH_SIZE = 10_000
+_KINDS = frozenset(SCHEMA.node_names)
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, ConnectionError, OSError)
+
+
+def constraint_statements() -> list[str]:
+    """Uniqueness of ids across the graph and per kind, derived from the schema."""
+    stmts = [f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.{KEY} IS UNIQUE"]
+    stmts += [f"CREATE CONSTRAINT {k.lower()}_id IF NOT EXISTS FOR (n:{k}) REQUIRE n.{KEY} IS UNIQUE"
+              for k in SCHEMA.node_names]
+    return stmts
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime)) else value
+
+
+def _kind(labels: Iterable[str]) -> str:
+    return next(l for l in labels if l in _KINDS)
+
+
+def _node(labels: Iterable[str], props: Mapping[str, Any]) -> Node:
+    return node_from_props(_kind(labels), {k: _native(v) for k, v in props.items()})
+
+
+def _edge(source: str, rel: str, target: str, note: str | None) -> Edge:
+    return Edge.model_construct(source=source, rel=rel, target=target, note=note)
+
+
+class Neo4jStore(Store):
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None,
+                 database: str | None = None, **driver_options: Any):
+        self.uri = uri
+        self.database = database
+        auth = (user, password) if user is not None else None
+        options = {"connection_acquisition_timeout": 10.0, "connection_timeout": 5.0,
+                   "max_transaction_retry_time": 5.0, **driver_options}
+        self._driver = GraphDatabase.driver(uri, auth=auth, **options)
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+
+    def __repr__(self) -> str:  # never shows credentials
+        return f"Neo4jStore({self.uri!r})"
+
+    # -- plumbing -----------------------------------------------------------
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials: {exc.message}") from None
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {exc}") from None
+
+    def _ensure_schema(self) -> None:
+        """Constraints are created on first use, so a server that is down at start can come up later."""
+        if self._schema_ready:
+            return
+        with self._schema_lock, self._guard():
+            if not self._schema_ready:
+                for stmt in constraint_statements():
+                    self._driver.execute_query(stmt, database_=self.database)
+                self._schema_ready = True
+
+    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a read query; values come back as Python values (dates as datetime.date)."""
+        self._ensure_schema()
+        with self._guard():
+            records, _, _ = self._driver.execute_query(
+                query, params, routing_=RoutingControl.READ, database_=self.database)
+        return [{k: _native(v) for k, v in r.items()} for r in records]
+
+    def _write(self, query: str, **params: Any) -> list[neo4j.Record]:
+        self._ensure_schema()
+        with self._guard():
+            records, _, _ = self._driver.execute_query(query, params, database_=self.database)
+        return records
+
+    def ping(self) -> None:
+        with self._guard():
+            self._driver.verify_connectivity()
+        self._ensure_schema()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- writes -------------------------------------------------------------
+    @contextlib.contextmanager
+    def _write_tx(self) -> Iterator["_Tx"]:
+        self._ensure_schema()
+        with self._guard(), self._driver.session(database=self.database) as session:
+            with session.begin_transaction() as tx:
+                yield _Tx(tx)
+                tx.commit()
+
+    def delete_node(self, node_id: str) -> None:
+        rows = self._write(f"MATCH (n:{ENTITY} {{id: $id}}) DETACH DELETE n RETURN count(*) AS n", id=node_id)
+        if rows[0]["n"] == 0:
+            raise NotFound(f"node {node_id!r}")
+
+    def delete_edge(self, source: str, rel: str, target: str) -> None:
+        check_rel(rel)
+        rows = self._write(
+            f"MATCH (:{ENTITY} {{id: $s}})-[r:{SCHEMA.edge(rel).name}]->(:{ENTITY} {{id: $t}}) "
+            "DELETE r RETURN count(*) AS n", s=source, t=target)
+        if rows[0]["n"] == 0:
+            raise NotFound(f"edge {source} -{rel}-> {target}")
+
+    def clear(self) -> None:
+        # In slices, so clearing a national-size map stays within a small heap.
+        while self._write(f"MATCH (n:{ENTITY}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS n",
+                          n=BATCH_SIZE)[0]["n"]:
+            pass
+
+    # -- reads --------------------------------------------------------------
+    def kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        rows = self.read(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN n.id AS id, labels(n) AS labels",
+                         ids=list(ids))
+        return {r["id"]: _kind(r["labels"]) for r in rows}
+
+    def get_node(self, node_id: str) -> Node | None:
+        rows = self.read(f"MATCH (n:{ENTITY} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS props",
+                         id=node_id)
+        return _node(rows[0]["labels"], rows[0]["props"]) if rows else None
+
+    def get_edge(self, source: str, rel: str, target: str) -> Edge | None:
+        check_rel(rel)
+        rows = self.read(f"MATCH (:{ENTITY} {{id: $s}})-[r:{SCHEMA.edge(rel).name}]->(:{ENTITY} {{id: $t}}) "
+                         "RETURN r.note AS note", s=source, t=target)
+        return _edge(source, rel, target, rows[0]["note"]) if rows else None
+
+    def list_nodes(self, kind: str, filters: Mapping[str, Any] | None = None,
+                   offset: int = 0, limit: int = 100) -> Page:
+        check_kind(kind)
+        check_paging(offset, limit)
+        wanted = coerce_filters(kind, filters)
+        label = SCHEMA.node(kind).name
+        match = f"MATCH (n:{label}) WHERE all(k IN keys($f) WHERE n[k] = $f[k])"
+        total = self.read(f"{match} RETURN count(n) AS n", f=wanted)[0]["n"]
+        rows = self.read(f"{match} RETURN properties(n) AS props ORDER BY n.id SKIP $offset LIMIT $limit",
+                         f=wanted, offset=offset, limit=limit)
+        return Page([node_from_props(kind, r["props"]) for r in rows], total, offset, limit)
+
+    def list_edges(self, rel: str | None = None, offset: int = 0, limit: int = 100) -> list[Edge]:
+        check_rel(rel)
+        check_paging(offset, limit)
+        pattern = f"[r:{SCHEMA.edge(rel).name}]" if rel else "[r]"
+        rows = self.read(
+            f"MATCH (a:{ENTITY})-{pattern}->(b:{ENTITY}) "
+            "RETURN a.id AS s, type(r) AS rel, b.id AS t, r.note AS note "
+            "ORDER BY s, rel, t SKIP $offset LIMIT $limit", offset=offset, limit=limit)
+        return [_edge(r["s"], r["rel"], r["t"], r["note"]) for r in rows]
+
+    def neighbours(self, node_id: str, rel: str | None = None,
+                   direction: Direction = Direction.BOTH) -> list[Neighbour]:
+        check_rel(rel)
+        direction = Direction(direction)
+        rows = self.read(
+            f"MATCH (a:{ENTITY} {{id: $id}}) "
+            "OPTIONAL MATCH (a)-[r]-(b) "
+            "WHERE ($rel IS NULL OR type(r) = $rel) "
+            "  AND ($dir = 'both' OR ($dir = 'out') = (startNode(r) = a)) "
+            "RETURN startNode(r) = a AS out, type(r) AS rel, r.note AS note, "
+            "       labels(b) AS labels, properties(b) AS props",
+            id=node_id, rel=rel, dir=direction.value)
+        if not rows:
+            raise NotFound(f"node {node_id!r}")
+        out = []
+        for r in rows:
+            if r["rel"] is None:
+                continue
+            other = _node(r["labels"], r["props"])
+            s, t = (node_id, other.id) if r["out"] else (other.id, node_id)
+            out.append(Neighbour(_edge(s, r["rel"], t, r["note"]), other))
+        return sorted(out, key=lambda nb: nb.edge.key)
+
+    def counts(self) -> Counts:
+        nodes = dict.fromkeys(SCHEMA.node_names, 0)
+        for r in self.read(f"MATCH (n:{ENTITY}) RETURN labels(n) AS labels, count(*) AS n"):
+            nodes[_kind(r["labels"])] += r["n"]
+        edges = dict.fromkeys(SCHEMA.edge_names, 0)
+        for r in self.read(f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) RETURN type(r) AS rel, count(*) AS n"):
+            edges[r["rel"]] = r["n"]
+        return Counts(nodes, edges)
+
+    def export(self, node_ids: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        ids = None if node_ids is None else list(node_ids)
+        where = "" if ids is None else "WHERE n.id IN $ids"
+        nodes = self.read(f"MATCH (n:{ENTITY}) {where} RETURN labels(n) AS labels, properties(n) AS props", ids=ids)
+        where = "" if ids is None else "WHERE a.id IN $ids AND b.id IN $ids"
+        edges = self.read(f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) {where} "
+                          "RETURN a.id AS s, type(r) AS rel, b.id AS t, r.note AS note", ids=ids)
+        return to_graph((_node(r["labels"], r["props"]) for r in nodes),
+                        (_edge(r["s"], r["rel"], r["t"], r["note"]) for r in edges))
+
+
+class _Tx:
+    def __init__(self, tx: neo4j.Transaction):
+        self._tx = tx
+
+    def kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        result = self._tx.run(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN n.id AS id, labels(n) AS labels",
+                              ids=list(ids))
+        return {r["id"]: _kind(r["labels"]) for r in result}
+
+    def apply(self, batch: Batch) -> None:
+        for kind, nodes in batch.nodes_by_kind().items():
+            label = SCHEMA.node(kind).name
+            # SET n = props replaces every property, so a field cleared in the source is cleared here.
+            query = f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) SET n = row SET n:{label}"
+            for chunk in iter_chunks(nodes, BATCH_SIZE):
+                self._tx.run(query, rows=[n.properties() for n in chunk]).consume()
+        for rel, edges in batch.edges_by_rel().items():
+            rel_type = SCHEMA.edge(rel).name
+            query = (f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) MATCH (b:{ENTITY} {{id: row.t}}) "
+                     f"MERGE (a)-[r:{rel_type}]->(b) SET r.note = row.note")
+            for chunk in iter_chunks(edges, BATCH_SIZE):
+                self._tx.run(query, rows=[{"s": e.source, "t": e.target, "note": e.note} for e in chunk]).consume()

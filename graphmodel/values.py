@@ -1,0 +1,109 @@
+"""Parsing the loose values found in registers: dates and frequencies.
+
+Both return a canonical value when the text is understood and None otherwise, so
+callers can keep the raw text and warn rather than fail.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from .schema import FREQUENCIES
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?[\s\-]+({_MONTH_RE})\.?,?[\s\-]+(\d{{2}}|\d{{4}})$", re.I)
+_MONTH_YEAR = re.compile(rf"^({_MONTH_RE})\.?[\s\-]+(\d{{2}}|\d{{4}})$", re.I)
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from the forms the import format allows; a bare month means its last day."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    try:
+        if m := _ISO.match(text):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _SLASHED.match(text):  # UK order: day/month/year
+            return dt.date(_year(m[3]), int(m[2]), int(m[1]))
+        if m := _DAY_MONTH_YEAR.match(text):
+            return dt.date(_year(m[3]), _MONTHS[m[2].lower()], int(m[1]))
+        if m := _MONTH_YEAR.match(text):
+            return _month_end(_year(m[2]), _MONTHS[m[1].lower()])
+    except ValueError:  # 31/02/2013 and the like
+        return None
+    return None
+
+
+_FREQUENCY_WORDS = {
+    "weekly": "weekly",
+    "fortnightly": "fortnightly",
+    "biweekly": "fortnightly",
+    "monthly": "monthly",
+    "bimonthly": "bi-monthly",
+    "everytwomonths": "bi-monthly",
+    "quarterly": "quarterly",
+    "biannual": "biannual",
+    "biannually": "biannual",
+    "twiceayear": "biannual",
+    "sixmonthly": "biannual",
+    "halfyearly": "biannual",
+    "sixmonths": "biannual",
+    "annual": "annual",
+    "annually": "annual",
+    "yearly": "annual",
+    "everyyear": "annual",
+    "adhoc": "adhoc",
+    "asrequired": "adhoc",
+    "asneeded": "adhoc",
+}
+_PER_ANNUM = re.compile(r"^(\d{1,3})\s*(?:per\s*annum|pa|times\s*a\s*year|times\s*per\s*year|per\s*year)$", re.I)
+
+
+def parse_frequency(value: object) -> str | None:
+    """The canonical frequency word or 'N per annum', or None when the text is not understood."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split()).lower()
+    if m := _PER_ANNUM.match(text):
+        n = int(m[1])
+        return f"{n} per annum" if n > 0 else None
+    word = re.sub(r"[\s\-_.]", "", text)
+    return _FREQUENCY_WORDS.get(word)
+
+
+def normalise_frequency(value: str) -> str:
+    """Canonical form when understood, else the raw text unchanged (it then counts as adhoc)."""
+    return parse_frequency(value) or value
+
+
+def per_annum(frequency: str | None) -> float | None:
+    """How many times a year a canonical frequency recurs; None for adhoc or unknown text."""
+    if frequency is None:
+        return None
+    if m := re.match(r"^(\d+) per annum$", frequency):
+        return float(m[1])
+    return {"weekly": 52.0, "fortnightly": 26.0, "monthly": 12.0, "bi-monthly": 6.0,
+            "quarterly": 4.0, "biannual": 2.0, "annual": 1.0}.get(frequency)
+
+
+assert set(FREQUENCIES) == set(_FREQUENCY_WORDS.values())
