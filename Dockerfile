@@ -1,0 +1,13 @@
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY graphmodel ./graphmodel
+COPY api ./api
+COPY loaders ./loaders
+COPY viz ./viz
+COPY devtools ./devtools
+RUN pip install --no-cache-dir . && useradd --create-home assurance
+USER assurance
+EXPOSE 8000
+# Binding beyond loopback requires API keys (ASSURANCE_MAP_API_KEYS); the server refuses otherwise.
+CMD ["assurance-map", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,0 +1,294 @@
+"""One conformance suite for every store operation, run against both stores.
+
+The Neo4j half talks to the real server the test session started (see conftest.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+import pytest
+
+from graphmodel import Edge, NotFound, ValidationError, node_from_dict
+from graphmodel.store import Direction, Store
+
+N = node_from_dict
+
+
+def snapshot(store: Store):
+    g = store.export()
+    nodes = sorted((i, d["kind"], tuple(sorted(d["node"].properties().items()))) for i, d in g.nodes(data=True))
+    edges = sorted((s, k, t, d["edge"].note) for s, t, k, d in g.edges(keys=True, data=True))
+    return nodes, edges
+
+
+def small_map(store: Store) -> None:
+    store.upsert(
+        [
+            N("Commitment", {"id": "C1", "title": "Put victims first", "theme": "Victims"}),
+            N("Risk", {"id": "R1", "title": "Data quality failure", "score": 6}),
+            N("Action", {"id": "R1-A1", "title": "Review audits", "target_date": "2013-07-31", "status": "amber"}),
+            N("Process", {"id": "P1", "name": "Vetting", "area": "People", "criticality": "high"}),
+            N("Process", {"id": "P2", "name": "Recruitment", "area": "People"}),
+            N("Process", {"id": "P3", "name": "Incident reporting", "area": "Information Quality"}),
+            N("AssuranceSource", {"id": "S1", "name": "Internal audit of vetting", "line": 3,
+                                  "opinion": "limited", "last_assured": dt.date(2024, 3, 1), "frequency": "annual"}),
+            N("AssuranceSource", {"id": "S2", "name": "Monthly spot checks", "line": 1, "frequency": "monthly"}),
+            N("Meeting", {"id": "M1", "name": "JARAP", "panel": True, "public": True, "frequency": "quarterly"}),
+        ],
+        [
+            Edge(source="S1", rel="ASSURES", target="P1"),
+            Edge(source="S2", rel="ASSURES", target="P1", note="sample of 10 files"),
+            Edge(source="S2", rel="ASSURES", target="P2"),
+            Edge(source="S1", rel="REPORTS_TO", target="M1"),
+            Edge(source="M1", rel="OVERSEES", target="C1"),
+            Edge(source="R1-A1", rel="MITIGATES", target="R1"),
+            Edge(source="P1", rel="SUPPORTS", target="C1"),
+            Edge(source="P3", rel="EXPOSED_TO", target="R1"),
+            Edge(source="R1-A1", rel="LINKED_TO", target="C1"),
+        ],
+    )
+
+
+# -- writes and reads -------------------------------------------------------------------------
+
+def test_round_trip_keeps_every_field_type(store):
+    small_map(store)
+    src = store.get_node("S1")
+    assert src.kind == "AssuranceSource" and src.line == 3 and src.last_assured == dt.date(2024, 3, 1)
+    assert src.opinion == "limited" and src.frequency == "annual"
+    meeting = store.node("M1")
+    assert meeting.panel is True and meeting.public is True and meeting.notes_published is None
+    assert store.get_node("S2").opinion == "unrated"
+    assert store.get_node("R1-A1").target_date == dt.date(2013, 7, 31)
+    assert store.get_node("R1").score == 6
+    assert store.get_node("nope") is None
+    with pytest.raises(NotFound):
+        store.node("nope")
+
+
+def test_upsert_replaces_a_node_and_keeps_its_edges(store):
+    small_map(store)
+    store.upsert([N("AssuranceSource", {"id": "S1", "name": "Internal audit (revised)", "line": 3})])
+    src = store.node("S1")
+    assert src.name == "Internal audit (revised)"
+    assert src.last_assured is None and src.opinion == "unrated"  # cleared fields are cleared
+    assert {nb.node.id for nb in store.neighbours("S1")} == {"P1", "M1"}
+
+
+def test_upsert_is_idempotent(store):
+    small_map(store)
+    before = snapshot(store)
+    small_map(store)
+    assert snapshot(store) == before
+
+
+def test_edges_are_unique_per_triple_and_notes_update(store):
+    small_map(store)
+    store.upsert(edges=[Edge(source="S2", rel="ASSURES", target="P1", note="sample of 20 files")])
+    assert store.get_edge("S2", "ASSURES", "P1").note == "sample of 20 files"
+    assert store.counts().edges["ASSURES"] == 3
+    assert store.get_edge("S2", "ASSURES", "P3") is None
+
+
+def test_a_batch_may_name_the_same_edge_twice(store):
+    small_map(store)
+    store.upsert(edges=[Edge(source="S2", rel="ASSURES", target="P3"), Edge(source="S2", rel="ASSURES", target="P3")])
+    assert store.counts().edges["ASSURES"] == 4
+
+
+def test_counts(store):
+    assert store.counts().total_nodes == 0 and store.counts().total_edges == 0
+    small_map(store)
+    c = store.counts()
+    assert c.nodes == {"Commitment": 1, "Risk": 1, "Action": 1, "Process": 3, "AssuranceSource": 2, "Meeting": 1}
+    assert c.edges == {"ASSURES": 3, "OVERSEES": 1, "MITIGATES": 1, "DELIVERS": 0, "SUPPORTS": 1,
+                       "EXPOSED_TO": 1, "LINKED_TO": 1, "REPORTS_TO": 1}
+
+
+def test_list_nodes_filters_and_pages(store):
+    small_map(store)
+    page = store.list_nodes("Process")
+    assert [n.id for n in page.items] == ["P1", "P2", "P3"] and page.total == 3
+    page = store.list_nodes("Process", {"area": "People"}, offset=1, limit=1)
+    assert [n.id for n in page.items] == ["P2"] and page.total == 2
+    assert [n.id for n in store.list_nodes("AssuranceSource", {"line": "3"}).items] == ["S1"]
+    assert [n.id for n in store.list_nodes("AssuranceSource", {"last_assured": "2024-03-01"}).items] == ["S1"]
+    assert [n.id for n in store.list_nodes("Meeting", {"panel": "true"}).items] == ["M1"]
+    assert store.list_nodes("Process", {"area": "Finance"}).total == 0
+    assert store.list_nodes("Process", offset=10).items == []
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: s.list_nodes("Widget"),
+    lambda s: s.list_nodes("Process", {"colour": "red"}),
+    lambda s: s.list_nodes("AssuranceSource", {"line": "three"}),
+    lambda s: s.list_nodes("Process", limit=0),
+    lambda s: s.list_nodes("Process", offset=-1),
+    lambda s: s.list_edges("LIKES"),
+    lambda s: s.neighbours("P1", rel="LIKES"),
+], ids=["kind", "field", "value", "limit", "offset", "edge-kind", "neighbour-rel"])
+def test_bad_read_arguments_are_clear_errors(store, call):
+    small_map(store)
+    with pytest.raises(ValidationError):
+        call(store)
+
+
+def test_list_edges(store):
+    small_map(store)
+    assert [e.key for e in store.list_edges("ASSURES")] == [
+        ("S1", "ASSURES", "P1"), ("S2", "ASSURES", "P1"), ("S2", "ASSURES", "P2")]
+    assert len(store.list_edges()) == 9
+    assert [e.key for e in store.list_edges(offset=8, limit=5)] == [("S2", "ASSURES", "P2")]
+
+
+def test_neighbours_by_kind_and_direction(store):
+    small_map(store)
+    assert {nb.node.id for nb in store.neighbours("P1")} == {"S1", "S2", "C1"}
+    assert {nb.node.id for nb in store.neighbours("P1", direction=Direction.IN)} == {"S1", "S2"}
+    out = store.neighbours("P1", direction="out")
+    assert [(nb.edge.key, nb.direction) for nb in out] == [(("P1", "SUPPORTS", "C1"), Direction.OUT)]
+    assert {nb.node.id for nb in store.neighbours("S1", rel="REPORTS_TO")} == {"M1"}
+    assert store.neighbours("C1", rel="ASSURES") == []
+    assert store.get_edge("S2", "ASSURES", "P1").note == "sample of 10 files"
+    with pytest.raises(NotFound):
+        store.neighbours("missing")
+
+
+def test_neighbourhood(store):
+    small_map(store)
+    assert set(store.neighbourhood("P2", 0).nodes) == {"P2"}
+    assert set(store.neighbourhood("P2", 1).nodes) == {"P2", "S2"}
+    assert set(store.neighbourhood("P2", 2).nodes) == {"P2", "S2", "P1"}
+    with pytest.raises(NotFound):
+        store.neighbourhood("missing", 1)
+
+
+def test_delete_node_takes_its_edges(store):
+    small_map(store)
+    store.delete_node("S2")
+    assert store.get_node("S2") is None
+    assert store.counts().edges["ASSURES"] == 1
+    assert {nb.node.id for nb in store.neighbours("P1")} == {"S1", "C1"}
+    with pytest.raises(NotFound):
+        store.delete_node("S2")
+
+
+def test_delete_edge(store):
+    small_map(store)
+    store.delete_edge("S1", "ASSURES", "P1")
+    assert store.get_edge("S1", "ASSURES", "P1") is None
+    assert store.get_node("S1") is not None and store.get_node("P1") is not None
+    with pytest.raises(NotFound):
+        store.delete_edge("S1", "ASSURES", "P1")
+    with pytest.raises(ValidationError):
+        store.delete_edge("S1", "DROP", "P1")
+
+
+def test_export_whole_graph_and_subgraph(store):
+    small_map(store)
+    g = store.export()
+    assert isinstance(g, nx.MultiDiGraph) and g.number_of_nodes() == 9 and g.number_of_edges() == 9
+    assert g.nodes["S1"]["kind"] == "AssuranceSource" and g.nodes["S1"]["node"].line == 3
+    assert g.edges["S2", "P1", "ASSURES"]["edge"].note == "sample of 10 files"
+    sub = store.export(["S1", "P1", "M1", "missing"])
+    assert set(sub.nodes) == {"S1", "P1", "M1"}
+    assert set(sub.edges(keys=True)) == {("S1", "P1", "ASSURES"), ("S1", "M1", "REPORTS_TO")}
+
+
+def test_clear(store):
+    small_map(store)
+    store.clear()
+    assert store.counts().total_nodes == 0 and store.counts().total_edges == 0
+    small_map(store)
+    assert store.counts().total_nodes == 9
+
+
+def test_both_stores_export_the_same_graph(store_factory):
+    graphs = []
+    for kind in ("embedded", "neo4j"):
+        s = store_factory(kind)
+        small_map(s)
+        graphs.append(snapshot(s))
+    assert graphs[0] == graphs[1]
+
+
+# -- bad input: a clear error, and the store exactly as it was --------------------------------
+
+BAD_NODES = {
+    "unknown kind": lambda: N("Widget", {"id": "W1"}),
+    "missing required field": lambda: N("Process", {"id": "P9", "name": "No area"}),
+    "wrong type": lambda: N("Risk", {"id": "R9", "title": "t", "score": "high"}),
+    "out of range": lambda: N("Risk", {"id": "R9", "title": "t", "score": 26}),
+    "bad enum": lambda: N("AssuranceSource", {"id": "S9", "name": "n", "line": 2, "opinion": "great"}),
+    "bad date": lambda: N("AssuranceSource", {"id": "S9", "name": "n", "line": 2, "last_assured": "soon"}),
+    "unknown field": lambda: N("Meeting", {"id": "M9", "name": "n", "colour": "red"}),
+}
+
+
+@pytest.mark.parametrize("case", BAD_NODES)
+def test_invalid_nodes_name_kind_id_and_field(case):
+    with pytest.raises(ValidationError) as err:
+        BAD_NODES[case]()
+    problem = err.value.problems[0]
+    assert problem.kind and (problem.field or case == "unknown kind")
+    assert problem.kind in str(err.value)
+
+
+BAD_WRITES = {
+    "triple not in schema": ([], [Edge(source="P1", rel="ASSURES", target="S1")], "not allowed"),
+    "edge to a missing node": ([], [Edge(source="S1", rel="ASSURES", target="P404")], "no node with id 'P404'"),
+    "duplicate ids in one batch": (
+        [N("Process", {"id": "P9", "name": "a", "area": "x"}), N("Risk", {"id": "P9", "title": "b"})], [],
+        "duplicate id"),
+    "id used by another kind": ([N("Risk", {"id": "P1", "title": "clash"})], [], "already used by a Process"),
+    "good part then bad part": (
+        [N("Process", {"id": "P9", "name": "new", "area": "x"})],
+        [Edge(source="S1", rel="ASSURES", target="P9"), Edge(source="M1", rel="MITIGATES", target="R1")],
+        "not allowed"),
+    "not a node": (["P1"], [], "expected a node"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_WRITES)
+def test_bad_writes_change_nothing(store, case):
+    nodes, edges, message = BAD_WRITES[case]
+    small_map(store)
+    before = snapshot(store)
+    with pytest.raises(ValidationError) as err:
+        store.upsert(nodes, edges)
+    assert message in str(err.value)
+    assert snapshot(store) == before
+
+
+def test_every_problem_is_reported_at_once(store):
+    small_map(store)
+    with pytest.raises(ValidationError) as err:
+        store.upsert([], [Edge(source="P1", rel="ASSURES", target="S1"), Edge(source="X", rel="ASSURES", target="Y")])
+    assert len(err.value.problems) == 3
+
+
+HOSTILE_IDS = [
+    "quote'd", 'double"quote', "back`tick`", "{brace}", "MATCH (n) DETACH DELETE n", "RETURN",
+    "line\nbreak", "Sécurité – vérification", "東京", "R5-A2", "}) DETACH DELETE n //", "$param", "a\\b",
+]
+
+
+def test_hostile_ids_are_just_ids(store):
+    small_map(store)
+    nodes = [N("AssuranceSource", {"id": i, "name": f"source {i}", "line": 2}) for i in HOSTILE_IDS]
+    store.upsert(nodes, [Edge(source=i, rel="ASSURES", target="P2") for i in HOSTILE_IDS])
+    for i in HOSTILE_IDS:
+        assert store.node(i).name == f"source {i}"
+        assert store.get_edge(i, "ASSURES", "P2") is not None
+    assert {nb.node.id for nb in store.neighbours("P2", direction="in")} == set(HOSTILE_IDS) | {"S2"}
+    assert store.counts().nodes["AssuranceSource"] == 2 + len(HOSTILE_IDS)
+    store.delete_node("MATCH (n) DETACH DELETE n")
+    assert store.counts().nodes["Process"] == 3
+    assert store.list_nodes("AssuranceSource", {"name": "source {brace}"}).items[0].id == "{brace}"
+
+
+def test_ids_are_case_sensitive(store):
+    small_map(store)
+    store.upsert([N("Process", {"id": "p1", "name": "lower-case twin", "area": "People"})])
+    assert store.node("p1").name == "lower-case twin" and store.node("P1").name == "Vetting"
