@@ -48,7 +48,22 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default=None)
     demo.add_argument("--port", type=int, default=None)
     demo.add_argument("--no-serve", action="store_true", help="load only")
+    keygen = sub.add_parser("keygen", help="make a new API key and the entry that configures it")
+    keygen.add_argument("--role", required=True, choices=("viewer", "analyst", "editor", "admin"))
+    keygen.add_argument("--name", required=True, help="who the key is for (shown in the audit log)")
     return p
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from api.auth import digest, new_key
+
+    if ":" in args.name or "," in args.name:
+        print("assurance-map keygen: the name may not contain ':' or ','", file=sys.stderr)
+        return 2
+    key = new_key()
+    print(f"key (give it to {args.name}; it is not stored anywhere): {key}")
+    print(f"add to ASSURANCE_MAP_API_KEYS (comma-separated): {args.name}:{args.role}:{digest(key)}")
+    return 0
 
 
 def _handler(command: str) -> Callable[[argparse.Namespace, Store], int]:
@@ -69,8 +84,10 @@ def _handler(command: str) -> Callable[[argparse.Namespace, Store], int]:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = _parser().parse_args(argv)
+    if args.command == "keygen":
+        return _keygen(args)
     try:
-        store = open_store(args.store) if args.command != "demo" else None
+        store = None if args.command == "demo" else open_store(args.store)
         try:
             return _handler(args.command)(args, store)
         finally:

@@ -75,13 +75,18 @@ def _normaliser(spec: NodeKind):
     return normalise
 
 
+def build_model(model_name: str, /, **kwargs: Any) -> type[BaseModel]:
+    """pydantic's create_model, quiet about the field "register" shadowing BaseModel.register (harmless)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+        return create_model(model_name, **kwargs)
+
+
 def _model(spec: NodeKind) -> type[Node]:
     fields = {f.name: (_annotation(f), _field_info(f)) for f in spec.fields if f.name != KEY}
     fields[KEY] = (str, pydantic.Field(..., min_length=1, description="Stable identifier, unique across the map."))
     validators = {"_normalise": field_validator("*", mode="before")(_normaliser(spec))}
-    with warnings.catch_warnings():  # "register" shadows ABCMeta.register, harmlessly
-        warnings.simplefilter("ignore", UserWarning)
-        model = create_model(spec.name, __base__=Node, __validators__=validators, **fields)
+    model = build_model(spec.name, __base__=Node, __validators__=validators, **fields)
     model.kind = spec.name
     model.spec = spec
     model.__doc__ = spec.description

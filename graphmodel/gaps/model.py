@@ -48,10 +48,20 @@ class SourceScore:
     opinion_factor: float
     recency: str  # "current", "due", "stale" or "undated"
     recency_factor: float
+    last_assured: dt.date | None = None
+    frequency: str | None = None
+    reporting: str = ""  # the meetings it reports to, up to the audit panel when there is a route
 
     @property
     def value(self) -> float:
         return self.line_weight * self.opinion_factor * self.recency_factor
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source_id": self.source_id, "name": self.name, "line": self.line, "opinion": self.opinion,
+                "last_assured": self.last_assured.isoformat() if self.last_assured else None,
+                "frequency": self.frequency, "recency": self.recency, "line_weight": self.line_weight,
+                "opinion_factor": self.opinion_factor, "recency_factor": self.recency_factor,
+                "value": round(self.value, 6), "reporting": self.reporting}
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,22 @@ class Assessment:
             return "no sources: score 0"
         terms = " x ".join(f"(1 - {s.value:.3f})" for s in self.sources)
         return f"score = 1 - {terms} = {self.score:.3f}"
+
+    def source_lines(self) -> list[str]:
+        """One line per source: the factors that make its contribution."""
+        return [f"{s.name}: line {s.line} weight {s.line_weight:g} x {s.opinion} {s.opinion_factor:g}"
+                f" x {s.recency} {s.recency_factor:g} = {s.value:.3f}"
+                + (f"; reports to {s.reporting}" if s.reporting else "; reports to no meeting")
+                for s in self.sources]
+
+    def as_dict(self, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"process_id": self.process_id, "name": self.name, "area": self.area,
+                                "status": self.status.value, "score": round(self.score, 6),
+                                "rules": list(self.rules)}
+        if explain:
+            data["sources"] = [s.as_dict() for s in self.sources]
+            data["explanation"] = self.explanation
+        return data
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,13 @@ def constraint_statements() -> list[str]:
 
 
 def _native(value: Any) -> Any:
-    return value.to_native() if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime)) else value
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime)):
+        return value.to_native()
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    return value
 
 
 def _kind(labels: Iterable[str]) -> str:
@@ -47,7 +53,7 @@ def _kind(labels: Iterable[str]) -> str:
 
 
 def _node(labels: Iterable[str], props: Mapping[str, Any]) -> Node:
-    return node_from_props(_kind(labels), {k: _native(v) for k, v in props.items()})
+    return node_from_props(_kind(labels), props)
 
 
 def _edge(source: str, rel: str, target: str, note: str | None) -> Edge:

@@ -1,0 +1,54 @@
+"""The FastAPI application: the store is opened in the lifespan and injected into every route."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+
+from graphmodel.store import Store, open_store
+
+from . import problems
+from .audit import AuditLog
+from .routers import audit, edges, health, nodes
+from .settings import Settings
+
+log = logging.getLogger("assurance_map.api")
+
+DESCRIPTION = """
+Assurance maps for Police and Crime Commissioners' offices and their audit panel (JARAP):
+commitments, risks, actions, processes, assurance sources and meetings as one graph, with gap
+queries that say where assurance is missing or weak.
+
+Authenticate with an API key in the `X-API-Key` header or as a bearer token. Roles: **viewer**
+(views and reads), **analyst** (+ gap queries and exports), **editor** (+ imports and edits),
+**admin** (+ the audit log). Errors are problem details (`application/problem+json`).
+"""
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    settings = settings or Settings()
+    keys = settings.keys  # parse now: a malformed key list stops the start, not the first request
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = store is None
+        app.state.store = store if store is not None else open_store(settings.store)
+        log.info("store: %s", app.state.store.backend)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.store.close()
+
+    app = FastAPI(title="assurance-map", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.keys = keys
+    app.state.audit = AuditLog(settings.audit_log)
+    if store is not None:
+        app.state.store = store
+    problems.install(app)
+    for router in (health.router, nodes.router, edges.router, audit.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,77 @@
+"""Errors as RFC 9457 problem details, with every problem's location."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from graphmodel.errors import Conflict, NotFound, StoreUnavailable, ValidationError
+
+log = logging.getLogger("assurance_map.api")
+MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemItem(BaseModel):
+    message: str
+    loc: list[str | int] = Field(default_factory=list, description="Where: e.g. ['body', 'line'] or [kind, id, field].")
+    value: Any = None
+
+
+class ProblemDetail(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemItem] = Field(default_factory=list)
+
+
+TITLES = {400: "Bad request", 401: "Unauthorised", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+          409: "Conflict", 413: "Too large", 422: "Invalid input", 503: "Store unavailable"}
+RESPONSES = {code: {"model": ProblemDetail, "content": {MEDIA_TYPE: {}}, "description": TITLES[code]}
+             for code in (401, 403, 404, 409, 413, 422, 503)}
+
+
+def problem(status: int, detail: str, errors: list[ProblemItem] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body = ProblemDetail(title=TITLES.get(status, "Error"), status=status, detail=detail, errors=errors or [])
+    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _json_safe(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ValidationError)
+    async def _invalid(_: Request, exc: ValidationError) -> JSONResponse:
+        items = [ProblemItem(message=p.message, loc=[x for x in (p.kind, p.id, p.field) if x is not None],
+                             value=_json_safe(p.value)) for p in exc.problems]
+        return problem(422, f"{len(items)} problem(s); nothing was written", items)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        items = [ProblemItem(message=e["msg"], loc=list(e["loc"]), value=_json_safe(e.get("input")))
+                 for e in exc.errors()]
+        return problem(422, "the request is not valid", items)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return problem(404, str(exc))
+
+    @app.exception_handler(Conflict)
+    async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
+        return problem(409, str(exc))
+
+    @app.exception_handler(StoreUnavailable)
+    async def _unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
+        log.warning("store unavailable: %s", exc)
+        return problem(503, str(exc), headers={"Retry-After": "5"})
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))

@@ -1,0 +1,76 @@
+"""Running the rules: findings, each Process's class and strength score."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Iterable, Mapping
+
+from ..errors import Problem, ValidationError
+from ..store.base import Store
+from .facts import Context, MeetingFact, Overlay, ProcessFact, facts_for, reporting_chains, reporting_text
+from .model import Assessment, Finding, Report, SourceScore, Status
+from .policy import Policy
+from .rules import RULES, Rule
+
+
+def select_rules(rules: Iterable[str] | None) -> list[Rule]:
+    """The named rules in their standard order; unknown ids are an error naming them."""
+    if rules is None:
+        return list(RULES.values())
+    wanted = {r.strip().upper() for r in rules if r.strip()}
+    unknown = sorted(wanted - set(RULES))
+    if unknown:
+        raise ValidationError([Problem(f"unknown rule; expected one of {', '.join(RULES)}", "rule", value=r)
+                               for r in unknown])
+    return [rule for rule in RULES.values() if rule.id in wanted]
+
+
+def analyse(store: Store, *, as_of: dt.date | None = None, policy: Policy | None = None,
+            rules: Iterable[str] | None = None, area: str | None = None, overlay: Overlay | None = None) -> Report:
+    """Findings of the chosen rules (all by default) and every Process's class and score.
+
+    Classes always use all of G1-G6, whichever rules are chosen for the findings.
+    With `area`, only that area's Processes (and G10 over them) are looked at; the
+    rules about commitments, risks and actions (G7-G9) are then left out.
+    """
+    chosen = select_rules(rules)
+    ctx = Context(as_of or dt.date.today(), policy or Policy(), overlay or Overlay(), area)
+    facts = facts_for(store, ctx)
+    needed = [r for r in RULES.values() if (r in chosen or r.classifies) and (area is None or r.by_area)]
+    hits = {rule.id: facts.hits(rule) for rule in needed}
+
+    findings = sorted(
+        (Finding(rule.id, hit.node_id, rule.kind, ctx.policy.severities[rule.id], tuple(rule.explain(hit, ctx)),
+                 hit.label, hit.area)
+         for rule in chosen if rule.id in hits for hit in hits[rule.id]),
+        key=lambda f: (_order(f.rule), f.node_id))
+
+    holding: dict[str, list[str]] = {}
+    for rule in RULES.values():
+        if rule.classifies:
+            for hit in hits[rule.id]:
+                holding.setdefault(hit.node_id, []).append(rule.id)
+    meetings = {m.id: m for m in facts.meetings()}
+    chains = reporting_chains(meetings.values())
+    assessments = tuple(assess(p, holding.get(p.id, []), ctx, meetings, chains)
+                        for p in sorted(facts.processes(), key=lambda p: p.id))
+    return Report(ctx.as_of, ctx.policy.as_dict(), tuple(findings), assessments)
+
+
+def _order(rule_id: str) -> int:
+    return list(RULES).index(rule_id)
+
+
+def assess(process: ProcessFact, rules: list[str], ctx: Context, meetings: Mapping[str, MeetingFact] = {},
+           chains: Mapping[str, tuple[MeetingFact, ...]] = {}) -> Assessment:
+    """Class from the rules that hold; score = 1 - prod(1 - line x opinion x recency) over its sources."""
+    p = ctx.policy
+    scores = tuple(
+        SourceScore(s.id, s.name, s.line, s.opinion, p.line_weights[s.line], p.opinion_factors[s.opinion],
+                    ctx.recency(s), p.recency_factors[ctx.recency(s)], s.last_assured, s.frequency,
+                    reporting_text(s, meetings, chains))
+        for s in process.sources)
+    score = 1.0 - math.prod(1.0 - s.value for s in scores) if scores else 0.0
+    rules = tuple(sorted(rules, key=_order))
+    status = Status.UNCOVERED if "G1" in rules else Status.WEAK if rules else Status.ADEQUATE
+    return Assessment(process.id, process.name, process.area, status, score, rules, scores)

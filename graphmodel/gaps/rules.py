@@ -1,0 +1,340 @@
+"""The gap rules G1-G10, each declared once: what it finds, in words for panel members,
+one Cypher query for Neo4j and a networkx implementation for the embedded store.
+
+Both implementations return `Hit`s carrying the evidence; the reasons are written
+from that evidence by the rule's `explain`, so both stores say the same words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from dateutil.relativedelta import relativedelta
+
+from ..schema import LINE_NAMES
+from .facts import (AREA, INDEPENDENT_LINES, NEGATIVE_OPINIONS, OPINION_RANK, SOURCE_MAP, STALE, Context,
+                    GraphFacts, Hit, ProcessFact, SourceFact, cypher)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    description: str  # plain words for panel members
+    kind: str  # the node kind it reports
+    cypher: str  # one query: rows of id, label, area and evidence
+    nx: Callable[[GraphFacts, Context], Iterable[Hit]]
+    explain: Callable[[Hit, Context], list[str]]
+
+    @property
+    def classifies(self) -> bool:
+        """Rules about Processes decide each Process's class."""
+        return self.kind == "Process"
+
+    @property
+    def by_area(self) -> bool:
+        """Whether the rule can be narrowed to one area (its findings concern Processes)."""
+        return self.kind in ("Process", "AssuranceSource")
+
+
+# -- shared wording -----------------------------------------------------------------
+
+def _names(sources: Iterable[SourceFact]) -> str:
+    return ", ".join(s.name for s in sources)
+
+
+def _line(source: SourceFact) -> str:
+    return LINE_NAMES.get(source.line, f"line {source.line}")
+
+
+def _span(start, end) -> str:
+    """'40 months', '36 months and 1 day': the calendar distance between two dates."""
+    d = relativedelta(end, start)
+    months = d.years * 12 + d.months
+    parts = [f"{months} month{'s' if months != 1 else ''}"] if months else []
+    if d.days or not parts:
+        parts.append(f"{d.days} day{'s' if d.days != 1 else ''}")
+    return " and ".join(parts)
+
+
+def _frequency_words(source: SourceFact, ctx: Context) -> str:
+    if source.frequency is None:
+        return "with no set frequency (counted as adhoc)"
+    if not ctx.policy.understands(source.frequency):
+        return f"with frequency {source.frequency!r} not understood (counted as adhoc)"
+    return f"recurring {source.frequency}"
+
+
+# -- process rules: the shape every G2-G6 query shares ------------------------------
+
+def _process_query(predicate: str) -> str:
+    return cypher(f"""
+MATCH (p:Process) WHERE {AREA}
+MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn
+WITH p, collect({SOURCE_MAP}) AS sources
+WHERE {predicate}
+RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
+""")
+
+
+def _per_process(check: Callable[[ProcessFact, Context], tuple[SourceFact, ...] | None], *, covered: bool = True):
+    """A networkx implementation from a check over one Process's sources."""
+
+    def run(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
+        for p in facts.process_list:
+            if covered and not p.sources:
+                continue  # G2-G6 look only at Processes with at least one source
+            evidence = check(p, ctx)
+            if evidence is not None:
+                yield Hit(p.id, p.name, p.area, evidence)
+
+    return run
+
+
+# G1 ----------------------------------------------------------------------------------
+G1 = Rule(
+    "G1", "Uncovered",
+    "A key process that no source of assurance covers at all.",
+    "Process",
+    cypher(f"""
+MATCH (p:Process) WHERE {AREA}
+  AND NOT EXISTS {{ MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn }}
+RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area
+"""),
+    _per_process(lambda p, ctx: () if not p.sources else None, covered=False),
+    lambda hit, ctx: ["no source of assurance covers it (no ASSURES link)"],
+)
+
+# G2 ----------------------------------------------------------------------------------
+G2 = Rule(
+    "G2", "Self-assured only",
+    "Every source of assurance over the process is management's own (line 1): nobody independent of "
+    "the people running it checks it.",
+    "Process",
+    _process_query("all(x IN sources WHERE x.line = 1)"),
+    _per_process(lambda p, ctx: p.sources if all(s.line == 1 for s in p.sources) else None),
+    lambda hit, ctx: [f"only line 1 (management) sources: {_names(hit.sources)}"],
+)
+
+
+# G3 ----------------------------------------------------------------------------------
+def _independent_within(s: SourceFact, ctx: Context) -> bool:
+    return s.line in INDEPENDENT_LINES and s.last_assured is not None and s.last_assured >= ctx.independent_cutoff
+
+
+def _explain_g3(hit: Hit, ctx: Context) -> list[str]:
+    months = ctx.policy.independent_months
+    independent = [s for s in hit.sources if s.line in INDEPENDENT_LINES]
+    if not independent:
+        return [f"no line 3 (internal audit) or line 4 (external) source among: {_names(hit.sources)}; "
+                f"independent assurance is needed within {months} months"]
+    return [f"the {s.name} ({_line(s)}) has no last assured date; independent assurance is needed within {months} "
+            f"months" if s.last_assured is None else
+            f"the {s.name} ({_line(s)}) was last assured on {s.last_assured.isoformat()}, "
+            f"{_span(s.last_assured, ctx.as_of)} before the as-of date; independent assurance is needed within "
+            f"{months} months" for s in independent]
+
+
+G3 = Rule(
+    "G3", "No independent assurance",
+    "No internal audit (line 3) or external body (line 4) has given assurance over the process recently enough "
+    f"(by default within 36 months).",
+    "Process",
+    _process_query("none(x IN sources WHERE x.line IN $independent AND x.last_assured >= $cutoff)"),
+    _per_process(lambda p, ctx: None if any(_independent_within(s, ctx) for s in p.sources) else p.sources),
+    _explain_g3,
+)
+
+
+# G4 ----------------------------------------------------------------------------------
+def _explain_g4(hit: Hit, ctx: Context) -> list[str]:
+    p = ctx.policy
+    out = ["every source of assurance over it is out of date"]
+    for s in hit.sources:
+        if s.last_assured is None:
+            out.append(f"{s.name}: no last assured date")
+        else:
+            out.append(f"{s.name} was last assured on {s.last_assured.isoformat()}, {ctx.age_days(s)} days before "
+                       f"the as-of date; {_frequency_words(s, ctx)}, it is stale after "
+                       f"{p.stale_after(s.frequency):g} days ({p.staleness_multiplier:g} x "
+                       f"{p.period_days(s.frequency):g})")
+    return out
+
+
+G4 = Rule(
+    "G4", "Stale",
+    "All the assurance over the process is out of date: each source is undated or older than one and a half "
+    "times how often it should recur (12 months when it has no set frequency).",
+    "Process",
+    _process_query(f"all(x IN sources WHERE {STALE})"),
+    _per_process(lambda p, ctx: p.sources if all(ctx.is_stale(s) for s in p.sources) else None),
+    _explain_g4,
+)
+
+
+# G5 ----------------------------------------------------------------------------------
+def latest_independent(sources: Iterable[SourceFact]) -> SourceFact | None:
+    """The most recent line 3/4 source: dated before undated, the worse opinion on a tie."""
+    independent = [s for s in sources if s.line in INDEPENDENT_LINES]
+    if not independent:
+        return None
+    return min(independent, key=lambda s: (s.last_assured is None,
+                                           -s.last_assured.toordinal() if s.last_assured else 0,
+                                           OPINION_RANK.get(s.opinion, 2), s.id))
+
+
+def _check_g5(p: ProcessFact, ctx: Context) -> tuple[SourceFact, ...] | None:
+    latest = latest_independent(p.sources)
+    return (latest,) if latest is not None and latest.opinion in NEGATIVE_OPINIONS else None
+
+
+def _explain_g5(hit: Hit, ctx: Context) -> list[str]:
+    s = hit.sources[0]
+    when = f"last assured on {s.last_assured.isoformat()}" if s.last_assured else "undated"
+    return [f"the most recent independent opinion is {s.opinion}: {s.name} ({_line(s)}), {when}"]
+
+
+G5 = Rule(
+    "G5", "Negative opinion",
+    "The latest internal audit or external opinion on the process was limited or no assurance.",
+    "Process",
+    cypher(f"""
+MATCH (p:Process) WHERE {AREA}
+MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn AND s.line IN $independent
+WITH p, {SOURCE_MAP} AS x
+ORDER BY p.id, x.last_assured IS NULL, x.last_assured DESC, $opinion_rank[x.opinion], x.id
+WITH p, collect(x)[0] AS latest
+WHERE latest.opinion IN $negative
+RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, [latest] AS sources
+"""),
+    _per_process(_check_g5),
+    _explain_g5,
+)
+
+# G6 ----------------------------------------------------------------------------------
+G6 = Rule(
+    "G6", "Unreported",
+    "None of the assurance over the process is reported to any meeting, so no board or panel sees it.",
+    "Process",
+    cypher(f"""
+MATCH (p:Process) WHERE {AREA}
+MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn
+WITH p, collect({SOURCE_MAP}) AS sources, sum(count {{ (s)-[:REPORTS_TO]->(:Meeting) }}) AS reports
+WHERE reports = 0
+RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
+"""),
+    _per_process(lambda p, ctx: None if any(s.meetings for s in p.sources) else p.sources),
+    lambda hit, ctx: [f"none of its sources reports to a meeting: {_names(hit.sources)}"],
+)
+
+
+# G7 ----------------------------------------------------------------------------------
+def _nx_g7(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
+    gone = ctx.overlay.withdraw
+    for cid, c in facts.of_kind("Commitment"):
+        if not facts.has_in(cid, "OVERSEES") and not facts.has_in(cid, "ASSURES", gone):
+            yield Hit(cid, c.label)
+
+
+G7 = Rule(
+    "G7", "No oversight",
+    "A plan commitment that no meeting oversees and no source of assurance covers.",
+    "Commitment",
+    cypher("""
+MATCH (c:Commitment)
+WHERE NOT EXISTS { MATCH (c)<-[:OVERSEES]-(:Meeting) }
+  AND NOT EXISTS { MATCH (c)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn }
+RETURN c.id AS id, c[$labels.Commitment] AS label
+"""),
+    _nx_g7,
+    lambda hit, ctx: ["no meeting oversees it (no OVERSEES link) and no source of assurance covers it "
+                      "(no ASSURES link)"],
+)
+
+
+# G8 ----------------------------------------------------------------------------------
+def _nx_g8(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
+    for rid, r in facts.of_kind("Risk"):
+        if not facts.has_in(rid, "MITIGATES"):
+            yield Hit(rid, r.label, details={"score": r.score})
+
+
+def _explain_g8(hit: Hit, ctx: Context) -> list[str]:
+    score = hit.details.get("score")
+    return ["no action mitigates it (no MITIGATES link)"] + ([f"its risk score is {score}"] if score else [])
+
+
+G8 = Rule(
+    "G8", "Unmitigated risk",
+    "A risk on the register with no action recorded against it.",
+    "Risk",
+    cypher("""
+MATCH (r:Risk) WHERE NOT EXISTS { MATCH (r)<-[:MITIGATES]-(:Action) }
+RETURN r.id AS id, r[$labels.Risk] AS label, r.score AS score
+"""),
+    _nx_g8,
+    _explain_g8,
+)
+
+
+# G9 ----------------------------------------------------------------------------------
+def _nx_g9(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
+    for aid, a in facts.of_kind("Action"):
+        if a.target_date is not None and a.target_date < ctx.as_of and a.status != "blue":
+            yield Hit(aid, a.label, details={"target_date": a.target_date, "status": a.status})
+
+
+def _explain_g9(hit: Hit, ctx: Context) -> list[str]:
+    due, status = hit.details["target_date"], hit.details.get("status")
+    return [f"its target date {due.isoformat()} is {(ctx.as_of - due).days} days before the as-of date "
+            f"{ctx.as_of.isoformat()}",
+            f"its status is {status}, not blue (complete)" if status else "no status is recorded"]
+
+
+G9 = Rule(
+    "G9", "Overdue action",
+    "An action whose target date has passed and which is not marked complete.",
+    "Action",
+    cypher("""
+MATCH (a:Action) WHERE a.target_date < $as_of AND coalesce(a.status, '') <> 'blue'
+RETURN a.id AS id, a[$labels.Action] AS label, a.target_date AS target_date, a.status AS status
+"""),
+    _nx_g9,
+    _explain_g9,
+)
+
+
+# G10 ---------------------------------------------------------------------------------
+def _nx_g10(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
+    sole: dict[str, list[ProcessFact]] = {}
+    for p in facts.process_list:
+        if len(p.sources) == 1:
+            sole.setdefault(p.sources[0].id, []).append(p)
+    for sid, processes in sole.items():
+        source = processes[0].sources[0]
+        yield Hit(sid, source.name, processes=tuple(sorted((p.id, p.name, p.area) for p in processes)))
+
+
+def _explain_g10(hit: Hit, ctx: Context) -> list[str]:
+    named = ", ".join(f"{name} ({pid})" for pid, name, _ in hit.processes)
+    n = len(hit.processes)
+    return [f"the only source of assurance over {n} process{'es' if n != 1 else ''}: {named}",
+            f"if it stopped, {'they' if n != 1 else 'it'} would be uncovered"]
+
+
+G10 = Rule(
+    "G10", "Single point of assurance",
+    "A source of assurance that is the only one covering some process: if it lapses, that process is uncovered.",
+    "AssuranceSource",
+    cypher(f"""
+MATCH (p:Process) WHERE {AREA}
+MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn
+WITH p, collect(s) AS ss WHERE size(ss) = 1
+WITH ss[0] AS s, collect({{id: p.id, name: p[$labels.Process], area: p.area}}) AS processes
+RETURN s.id AS id, s[$labels.AssuranceSource] AS label, processes
+"""),
+    _nx_g10,
+    _explain_g10,
+)
+
+RULES: dict[str, Rule] = {r.id: r for r in (G1, G2, G3, G4, G5, G6, G7, G8, G9, G10)}
