@@ -83,6 +83,7 @@ def _handler(command: str) -> Callable[[argparse.Namespace, Store], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # its retry chatter is not for users
     args = _parser().parse_args(argv)
     if args.command == "keygen":
         return _keygen(args)

@@ -69,7 +69,7 @@ class Neo4jStore(Store):
         self.database = database
         auth = (user, password) if user is not None else None
         options = {"connection_acquisition_timeout": 10.0, "connection_timeout": 5.0,
-                   "max_transaction_retry_time": 5.0, **driver_options}
+                   "max_transaction_retry_time": 2.0, **driver_options}
         self._driver = GraphDatabase.driver(uri, auth=auth, **options)
         self._schema_ready = False
         self._schema_lock = threading.Lock()

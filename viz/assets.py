@@ -1,0 +1,59 @@
+"""Static files the pages need, served from this machine or inlined into a page.
+
+vis-network comes from the installed pyvis package, so nothing is fetched from a CDN
+and nothing is copied into the working directory.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import pyvis
+
+from graphmodel.errors import NotFound
+
+_VIS = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
+_STATIC = Path(__file__).resolve().parent / "static"
+
+FILES: dict[str, Path] = {
+    "vis-network.min.js": _VIS / "vis-network.min.js",
+    "vis-network.css": _VIS / "vis-network.css",
+    "viz.css": _STATIC / "viz.css",
+    "network.js": _STATIC / "network.js",
+}
+
+MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+# Which assets each page uses, in the order they must appear (styles, then scripts).
+_PAGES = {
+    "network": ("vis-network.css", "viz.css", "vis-network.min.js", "network.js"),
+    "heatmap": ("viz.css",),
+    "dashboard": ("viz.css",),
+}
+
+
+def page_assets(page: str) -> tuple[str, ...]:
+    """The asset names a page ("network", "heatmap" or "dashboard") links to."""
+    return _PAGES[page]
+
+
+@functools.lru_cache(maxsize=None)
+def asset(name: str) -> bytes:
+    """The bytes of one asset, by the name used in its URL; NotFound for anything else."""
+    path = FILES.get(name)
+    if path is None:
+        raise NotFound(f"asset {name!r}")
+    return path.read_bytes()
+
+
+def media_type(name: str) -> str:
+    return MEDIA_TYPES[Path(name).suffix]
+
+
+_CLOSING = re.compile(r"</(script|style)", re.I)
+
+
+def inline_text(name: str) -> str:
+    """An asset's text made safe to sit inside a <script> or <style> element."""
+    return _CLOSING.sub(lambda m: "<\\/" + m[1], asset(name).decode("utf-8"))

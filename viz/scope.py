@@ -1,0 +1,109 @@
+"""Which part of the map a view shows: pure functions from a domain graph to a subgraph."""
+from __future__ import annotations
+
+from collections import deque
+from typing import Iterable
+
+import networkx as nx
+
+from graphmodel.errors import NotFound, Problem, ValidationError
+from graphmodel.gaps.model import Report
+
+PROCESS = "Process"
+
+
+def _induced(g: nx.MultiDiGraph, ids: Iterable[str]) -> nx.MultiDiGraph:
+    return g.subgraph(ids).copy()
+
+
+def _within(g: nx.MultiDiGraph, start: Iterable[str], depth: int) -> set[str]:
+    """Ids within `depth` links of any start node, ignoring direction."""
+    seen = set(start)
+    frontier = set(seen)
+    for _ in range(max(depth, 0)):
+        nxt = {nb for n in frontier for nb in (*g.successors(n), *g.predecessors(n))} - seen
+        if not nxt:
+            break
+        seen |= nxt
+        frontier = nxt
+    return seen
+
+
+def _require(g: nx.MultiDiGraph, node_id: str) -> None:
+    if node_id not in g:
+        raise NotFound(f"node {node_id!r}")
+
+
+def areas_of_processes(g: nx.MultiDiGraph) -> list[str]:
+    return sorted({d["node"].area for _, d in g.nodes(data=True) if d["kind"] == PROCESS})
+
+
+def area_view(g: nx.MultiDiGraph, area: str) -> nx.MultiDiGraph:
+    """The processes of one area and everything linked to them."""
+    processes = [n for n, d in g.nodes(data=True) if d["kind"] == PROCESS and d["node"].area == area]
+    if not processes:
+        known = ", ".join(repr(a) for a in areas_of_processes(g)) or "none"
+        raise ValidationError([Problem(f"no process has this area; areas in the map: {known}",
+                                       PROCESS, None, "area", area)])
+    return _induced(g, _within(g, processes, 1))
+
+
+def neighbourhood_view(g: nx.MultiDiGraph, node_id: str, depth: int = 2) -> nx.MultiDiGraph:
+    """The nodes within `depth` links of one node (the same rule as Store.neighbourhood)."""
+    _require(g, node_id)
+    return _induced(g, _within(g, [node_id], depth))
+
+
+def gaps_view(g: nx.MultiDiGraph, report: Report, depth: int = 1) -> nx.MultiDiGraph:
+    """Nodes with findings and their neighbours, so each gap is seen in context."""
+    flagged = [f.node_id for f in report.findings if f.node_id in g]
+    return _induced(g, _within(g, flagged, depth))
+
+
+def _reports_to_closure(g: nx.MultiDiGraph, start: Iterable[str]) -> set[str]:
+    """Meetings reached from `start` along REPORTS_TO, however many steps up."""
+    seen: set[str] = set()
+    todo = deque(start)
+    while todo:
+        n = todo.popleft()
+        for _, m, rel in g.out_edges(n, keys=True):
+            if rel == "REPORTS_TO" and m not in seen:
+                seen.add(m)
+                todo.append(m)
+    return seen
+
+
+def chain_view(g: nx.MultiDiGraph, process_id: str) -> nx.MultiDiGraph:
+    """The oversight chain of a process: its sources, the meetings they report to, on up
+    the REPORTS_TO chain to the panel, and the meetings that oversee the process."""
+    _require(g, process_id)
+    kind = g.nodes[process_id]["kind"]
+    if kind != PROCESS:
+        raise ValidationError([Problem(f"the oversight chain is drawn for a Process, not a {kind}",
+                                       kind, process_id)])
+    sources = {s for s, _, rel in g.in_edges(process_id, keys=True) if rel == "ASSURES"}
+    overseers = {m for m, _, rel in g.in_edges(process_id, keys=True) if rel == "OVERSEES"}
+    meetings = _reports_to_closure(g, sources | overseers)
+    return _induced(g, {process_id} | sources | overseers | meetings)
+
+
+def node_areas(g: nx.MultiDiGraph) -> dict[str, tuple[str, ...]]:
+    """Each node's area(s): a Process's own; any other node takes the areas of its nearest
+    Processes (so a source sits with the process it assures, a panel with what reports to it)."""
+    areas: dict[str, set[str]] = {}
+    dist: dict[str, int] = {}
+    todo: deque[str] = deque()
+    for n, d in g.nodes(data=True):
+        if d["kind"] == PROCESS:
+            areas[n], dist[n] = {d["node"].area}, 0
+            todo.append(n)
+    while todo:  # breadth first from all processes at once
+        n = todo.popleft()
+        for nb in (*g.successors(n), *g.predecessors(n)):
+            if nb not in dist:
+                dist[nb] = dist[n] + 1
+                areas[nb] = set()
+                todo.append(nb)
+            if dist[nb] == dist[n] + 1:
+                areas[nb] |= areas[n]
+    return {n: tuple(sorted(areas.get(n, ()))) for n in g.nodes}
