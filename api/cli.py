@@ -20,7 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="+", metavar="PATH")
     load.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     load.add_argument("--adapter", default="auto",
-                      help="input layout: auto (by extension), or a register adapter (see README)")
+                      help="input layout: auto (default, by extension and content), generic, risk-register, "
+                           "delivery-plan or assurance-programme")
 
     gaps = sub.add_parser("gaps", help="print gap findings")
     gaps.add_argument("--rule", help="comma-separated rule ids, e.g. G1,G2")
