@@ -11,7 +11,7 @@ from graphmodel.store import Store, open_store
 
 from . import problems
 from .audit import AuditLog
-from .routers import audit, edges, health, nodes
+from .routers import audit, edges, exports, gaps, health, imports, nodes, views
 from .settings import Settings
 
 log = logging.getLogger("assurance_map.api")
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     if store is not None:
         app.state.store = store
     problems.install(app)
-    for router in (health.router, nodes.router, edges.router, audit.router):
+    for router in (health.router, nodes.router, edges.router, imports.router, gaps.router, exports.router,
+                   views.router, audit.router):
         app.include_router(router)
     return app

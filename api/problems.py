@@ -6,7 +6,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from urllib.parse import quote
+
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
@@ -73,5 +75,11 @@ def install(app: FastAPI) -> None:
         return problem(503, str(exc), headers={"Retry-After": "5"})
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 401 and _wants_html(request):  # a person in a browser: offer the sign-in page
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+
+def _wants_html(request: Request) -> bool:
+    return request.method == "GET" and "text/html" in request.headers.get("accept", "")

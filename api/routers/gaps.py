@@ -1,0 +1,88 @@
+"""Gap queries: all rules, one rule, one area, one node's findings, and what-if."""
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from graphmodel import NotFound
+from graphmodel.gaps import RULES, Policy, analyse, what_if
+from graphmodel.gaps.command import as_json
+from graphmodel.store import Store
+
+from ..auth import Principal, Role, require
+from ..deps import get_store
+from ..problems import RESPONSES
+from ..reports import GapQuery, GapReportOut, RuleOut, WhatIfOut, WhatIfQuery, policy_for
+
+router = APIRouter(prefix="/gaps", tags=["gaps"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
+Analyst = Depends(require(Role.analyst))
+AsOf = Query(None, description="Judge at this date (default today).")
+Explain = Query(False, description="Include each score's arithmetic.")
+
+
+def _report(request: Request, store: Store, *, as_of=None, rules=None, area=None, explain=False, policy=None):
+    report = analyse(store, as_of=as_of, policy=policy_for(request, policy), rules=rules, area=area)
+    return as_json(report, explain)
+
+
+@router.get("", response_model=GapReportOut, summary="All findings, classes and scores")
+def all_gaps(request: Request, as_of: dt.date | None = AsOf,
+             rule: list[str] | None = Query(None, description="Only these rules, e.g. rule=G1&rule=G3."),
+             area: str | None = Query(None), explain: bool = Explain,
+             store: Store = Depends(get_store), _: Principal = Analyst):
+    return _report(request, store, as_of=as_of, rules=rule, area=area, explain=explain)
+
+
+@router.post("", response_model=GapReportOut, summary="Findings under a policy of your own")
+def gaps_with_policy(request: Request, query: GapQuery, store: Store = Depends(get_store), _: Principal = Analyst):
+    return _report(request, store, as_of=query.as_of, rules=query.rules, area=query.area, explain=query.explain,
+                   policy=query.policy)
+
+
+@router.get("/rules", response_model=list[RuleOut], summary="The rules, in plain words")
+def rules(request: Request, _: Principal = Depends(require(Role.viewer))):
+    policy = policy_for(request) or Policy()
+    return [{"id": r.id, "title": r.title, "description": r.description, "kind": r.kind,
+             "severity": policy.severities[r.id].value} for r in RULES.values()]
+
+
+@router.get("/policy", summary="The effective default policy")
+def policy(request: Request, _: Principal = Depends(require(Role.viewer))) -> dict:
+    return (policy_for(request) or Policy()).as_dict()
+
+
+@router.get("/rules/{rule_id}", response_model=GapReportOut, summary="Findings of one rule",
+            responses={404: RESPONSES[404]})
+def one_rule(request: Request, rule_id: str, as_of: dt.date | None = AsOf, store: Store = Depends(get_store),
+             _: Principal = Analyst):
+    if rule_id.upper() not in RULES:
+        raise NotFound(f"rule {rule_id!r}; the rules are {', '.join(RULES)}")
+    return _report(request, store, as_of=as_of, rules=[rule_id.upper()])
+
+
+@router.get("/areas/{area}", response_model=GapReportOut, summary="Findings and classes for one area",
+            responses={404: RESPONSES[404]})
+def one_area(request: Request, area: str, as_of: dt.date | None = AsOf, explain: bool = Explain,
+             store: Store = Depends(get_store), _: Principal = Analyst):
+    if not store.list_nodes("Process", {"area": area}, limit=1).total:
+        raise NotFound(f"area {area!r} (no process has it)")
+    return _report(request, store, as_of=as_of, area=area, explain=explain)
+
+
+@router.get("/nodes/{node_id:path}", response_model=GapReportOut, summary="One node's findings",
+            description="The findings about one node, and its class and score when it is a Process.",
+            responses={404: RESPONSES[404]})
+def one_node(request: Request, node_id: str, as_of: dt.date | None = AsOf, store: Store = Depends(get_store),
+             _: Principal = Analyst):
+    store.node(node_id)
+    body = _report(request, store, as_of=as_of, explain=True)
+    body["findings"] = [f for f in body["findings"] if f["node_id"] == node_id]
+    body["assessments"] = [a for a in body["assessments"] if a["process_id"] == node_id]
+    return body
+
+
+@router.post("/what-if", response_model=WhatIfOut, summary="What if sources were withdrawn or their opinions changed?",
+             description="Which processes change class, and how each area's coverage moves. Nothing is written.")
+def whatif(request: Request, query: WhatIfQuery, store: Store = Depends(get_store), _: Principal = Analyst):
+    result = what_if(store, withdraw=query.withdraw, opinions=query.opinions, as_of=query.as_of,
+                     policy=policy_for(request, query.policy))
+    return result.as_dict()

@@ -1,0 +1,125 @@
+"""The web pages for panel members: dashboard, network views, heat map, and their assets."""
+import datetime as dt
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from graphmodel.gaps import analyse
+from graphmodel.store import Store
+from viz import assets, heatmap, pages, urls
+
+from ..auth import COOKIE, Principal, Role, digest, require
+from ..deps import get_store
+from ..problems import RESPONSES
+from ..reports import policy_for
+
+router = APIRouter(tags=["views"], default_response_class=HTMLResponse,
+                   responses={k: RESPONSES[k] for k in (401, 403, 404, 503)})
+Viewer = Depends(require(Role.viewer))
+AsOf = Query(None, description="Judge at this date (default today).")
+SERVED = {"asset_base": urls.ASSET_BASE, "links": True}
+
+
+def _analysed(request: Request, store: Store, as_of: dt.date | None):
+    return store.export(), analyse(store, as_of=as_of, policy=policy_for(request))
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    return RedirectResponse(urls.dashboard_url(), status_code=303)
+
+
+@router.get(urls.dashboard_url(), summary="Coverage per area, counts per rule, findings and the heat map")
+def dashboard(request: Request, as_of: dt.date | None = AsOf, store: Store = Depends(get_store),
+              _: Principal = Viewer):
+    g, report = _analysed(request, store, as_of)
+    return pages.dashboard_page(g, report, asset_base=urls.ASSET_BASE)
+
+
+@router.get(urls.map_url(), summary="The whole map")
+def whole_map(request: Request, as_of: dt.date | None = AsOf, store: Store = Depends(get_store),
+              _: Principal = Viewer):
+    return pages.map_page(*_analysed(request, store, as_of), **SERVED)
+
+
+@router.get(urls.gaps_url(), summary="Nodes with findings, in context")
+def gaps_view(request: Request, as_of: dt.date | None = AsOf, store: Store = Depends(get_store),
+              _: Principal = Viewer):
+    return pages.gaps_page(*_analysed(request, store, as_of), **SERVED)
+
+
+@router.get("/views/area/{area}", summary="One area's processes and what links to them")
+def area_view(request: Request, area: str, as_of: dt.date | None = AsOf, store: Store = Depends(get_store),
+              _: Principal = Viewer):
+    g, report = _analysed(request, store, as_of)
+    return pages.area_page(g, report, area, **SERVED)
+
+
+@router.get("/views/node/{node_id:path}", summary="The neighbourhood of one node")
+def node_view(request: Request, node_id: str, depth: int = Query(2, ge=0, le=6), as_of: dt.date | None = AsOf,
+              store: Store = Depends(get_store), _: Principal = Viewer):
+    report = analyse(store, as_of=as_of, policy=policy_for(request))
+    return pages.node_page(store.neighbourhood(node_id, depth), report, node_id, depth, **SERVED)
+
+
+@router.get("/views/chain/{process_id:path}", summary="A process's oversight chain up to the panel")
+def chain_view(request: Request, process_id: str, as_of: dt.date | None = AsOf,
+               store: Store = Depends(get_store), _: Principal = Viewer):
+    g, report = _analysed(request, store, as_of)
+    return pages.chain_page(g, report, process_id, **SERVED)
+
+
+@router.get(urls.heatmap_url(), summary="Processes by line of defence, coloured by opinion and recency")
+def heatmap_page(request: Request, area: str | None = None, as_of: dt.date | None = AsOf,
+                 store: Store = Depends(get_store), _: Principal = Viewer):
+    g, report = _analysed(request, store, as_of)
+    return pages.heatmap_page(g, report, area, **SERVED)
+
+
+@router.get(urls.heatmap_url("png"), response_class=Response, summary="The heat map as PNG, for panel papers",
+            responses={200: {"content": {"image/png": {}}}})
+def heatmap_png(request: Request, area: str | None = None, as_of: dt.date | None = AsOf,
+                store: Store = Depends(get_store), _: Principal = Viewer):
+    g, report = _analysed(request, store, as_of)
+    return Response(heatmap.heatmap_png(heatmap.heat_map(g, report, area)), media_type="image/png")
+
+
+@router.get(urls.heatmap_url("svg"), response_class=Response, summary="The heat map as SVG, for panel papers",
+            responses={200: {"content": {"image/svg+xml": {}}}})
+def heatmap_svg(request: Request, area: str | None = None, as_of: dt.date | None = AsOf,
+                store: Store = Depends(get_store), _: Principal = Viewer):
+    g, report = _analysed(request, store, as_of)
+    return Response(heatmap.heatmap_svg(heatmap.heat_map(g, report, area)), media_type="image/svg+xml")
+
+
+@router.get(urls.ASSET_BASE + "/{name}", response_class=Response, include_in_schema=False)
+def asset(name: str) -> Response:
+    # Library code and styles only, the same for everyone: no key needed.
+    return Response(assets.asset(name), media_type=assets.media_type(name),
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+LOGIN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title>
+<link rel="stylesheet" href="{css}"></head><body><main><h1>assurance-map</h1>
+<form method="post" action="/login"><label>API key <input type="password" name="key" autocomplete="off"></label>
+<input type="hidden" name="next" value="{next}"><button type="submit">Sign in</button></form>{error}</main></body></html>"""
+
+
+@router.get("/login", include_in_schema=False)
+def login_form(next: str = "/dashboard", error: str = "") -> str:
+    from html import escape
+
+    target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
+    message = '<p role="alert">That key is not recognised.</p>' if error else ""
+    return LOGIN_PAGE.format(css=urls.asset_url("viz.css"), next=escape(target, quote=True), error=message)
+
+
+@router.post("/login", include_in_schema=False)
+def login(request: Request, key: str = Form(...), next: str = Form("/dashboard")) -> Response:
+    target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
+    if not any(k.digest == digest(key) for k in request.app.state.keys):
+        return RedirectResponse(f"/login?error=1&next={quote(target)}", status_code=303)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, key, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return response
