@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default=None)
     demo.add_argument("--port", type=int, default=None)
     demo.add_argument("--no-serve", action="store_true", help="load only")
+    gen = sub.add_parser("generate", help="make a synthetic map (seeded), to try the tools at scale")
+    size = gen.add_mutually_exclusive_group()
+    size.add_argument("--size", choices=("force", "national", "stress"), default="force",
+                      help="force ~500 processes, national ~20,000, stress ~100,000")
+    size.add_argument("--processes", type=int, help="about this many processes instead")
+    gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--out", help="write an import file (.json, .yaml or .xlsx) instead of loading the store")
+
     keygen = sub.add_parser("keygen", help="make a new API key and the entry that configures it")
     keygen.add_argument("--role", required=True, choices=("viewer", "analyst", "editor", "admin"))
     keygen.add_argument("--name", required=True, help="who the key is for (shown in the audit log)")
@@ -75,6 +83,8 @@ def _handler(command: str) -> Callable[[argparse.Namespace, Store], int]:
         from graphmodel.gaps.command import run_gaps as run
     elif command == "view":
         from viz.command import run_view as run
+    elif command == "generate":
+        from loaders.synthetic import run_generate as run
     elif command == "serve":
         from api.server import run_serve as run
     else:
