@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     if store is not None:
         app.state.store = store
     problems.install(app)
+    problems.document(app)
     for router in (health.router, nodes.router, edges.router, imports.router, gaps.router, exports.router,
                    views.router, audit.router):
         app.include_router(router)

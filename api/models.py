@@ -15,9 +15,13 @@ def _out_model(kind: str) -> type[BaseModel]:
 
 
 def _filter_model(kind: str) -> type[BaseModel]:
+    """Optional equality filters typed like the node's own fields (a closed vocabulary stays an enum)."""
     spec = SCHEMA.node(kind)
-    fields: dict[str, Any] = {f.name: (str | None, Field(None, description=f"equals: {f.description}"))
-                              for f in spec.fields}
+    node_fields = NODE_MODELS[kind].model_fields
+    fields: dict[str, Any] = {
+        f.name: (node_fields[f.name].annotation | None if f.name != "id" else str | None,
+                 Field(None, description=f"equals: {f.description}"))
+        for f in spec.fields}
     fields["offset"] = (int, Field(0, ge=0))
     fields["limit"] = (int, Field(100, ge=1, le=10_000))
     return build_model(f"{kind}Filters", __config__=ConfigDict(extra="forbid"), **fields)

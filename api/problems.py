@@ -34,8 +34,38 @@ class ProblemDetail(BaseModel):
 
 TITLES = {400: "Bad request", 401: "Unauthorised", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
           409: "Conflict", 413: "Too large", 422: "Invalid input", 503: "Store unavailable"}
-RESPONSES = {code: {"model": ProblemDetail, "content": {MEDIA_TYPE: {}}, "description": TITLES[code]}
-             for code in (401, 403, 404, 409, 413, 422, 503)}
+RESPONSES = {code: {"description": TITLES[code]} for code in (401, 403, 404, 409, 413, 422, 503)}
+
+
+def document(app: FastAPI) -> None:
+    """Describe every error response as a problem detail, as the handlers below send them."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(title=app.title, version=app.version, description=app.description,
+                               routes=app.routes)
+            schemas = spec["components"]["schemas"]
+            for model in (ProblemDetail, *ProblemDetail.__subclasses__()):  # e.g. the import report's problem
+                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas.update(schema.pop("$defs", {}))
+                schemas[model.__name__] = schema
+            for path in spec["paths"].values():
+                for op in path.values():
+                    responses = op.setdefault("responses", {})
+                    if op.get("parameters") or op.get("requestBody"):
+                        responses.setdefault("422", {"description": TITLES[422]})
+                    for code, response in responses.items():
+                        if code[0] in "45":
+                            schema = response.get("content", {}).get(MEDIA_TYPE, {}).get("schema") or {
+                                "$ref": "#/components/schemas/ProblemDetail"}
+                            response["content"] = {MEDIA_TYPE: {"schema": schema}}
+            schemas.pop("HTTPValidationError", None)
+            schemas.pop("ValidationError", None)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def problem(status: int, detail: str, errors: list[ProblemItem] | None = None,

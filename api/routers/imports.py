@@ -4,7 +4,7 @@ from pathlib import Path, PurePath
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from graphmodel.store import Store
@@ -44,7 +44,7 @@ class ImportReport(BaseModel):
 
 
 class ImportProblem(ProblemDetail):
-    report: ImportReport
+    report: ImportReport | None = Field(None, description="Present when the files were read: the full report.")
 
 
 def _issue(i: Issue, names: dict[str, str]) -> dict:
@@ -68,8 +68,8 @@ def _too_large(limit: int) -> HTTPException:
              description="Workbooks, CSV files (one per table, named after it), YAML or JSON, or register files for "
                          "an adapter. Every file is checked first; any error means nothing is written and the "
                          "response (422) lists every problem with file, table, row and column.",
-             responses={422: {"model": ImportProblem, "content": {MEDIA_TYPE: {}},
-                              "description": "The files have errors; nothing was written."}})
+             responses={422: {"description": "The files have errors; nothing was written.",
+                              "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ImportProblem"}}}}})
 async def upload(request: Request, files: list[UploadFile] = File(..., description="One or more map files."),
                  dry_run: bool = Query(False, description="Validate only; write nothing."),
                  adapter: str = Query("auto", description="auto, generic, risk-register, delivery-plan or "

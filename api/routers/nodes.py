@@ -13,8 +13,8 @@ from ..deps import get_audit, get_store
 from ..models import NODE_FILTERS, NODE_OUT, NeighbourOut, NodePage, node_out
 from ..problems import RESPONSES
 
-router = APIRouter(prefix="/nodes", tags=["nodes"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
-NodeId = Annotated[str, Path(description="The node's id (case-sensitive).")]
+router = APIRouter(prefix="/nodes", tags=["nodes"], responses={k: RESPONSES[k] for k in (401, 403, 404, 422, 503)})
+NodeId = Annotated[str, Path(min_length=1, description="The node's id (case-sensitive).")]
 
 
 def _routes(kind: str) -> None:
