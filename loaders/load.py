@@ -113,7 +113,8 @@ def load(paths: Iterable[str | Path], store: Store, adapter: str = AUTO, dry_run
     if report.ok and not dry_run:
         say(f"writing {len(parsed.nodes)} nodes and {sum(report.edges.values())} links in one transaction")
         try:
-            store.upsert([p.node for p in parsed.nodes], [p.edge for p in parsed.edges])
+            store.upsert([p.node for p in parsed.nodes], [p.edge for p in parsed.edges],
+                         progress=lambda done, total: say(f"  written {done:,} of {total:,}"))
             report.written = True
         except ValidationError as err:  # the store changed between the check and the write
             report.errors += [Issue(str(p), ", ".join(parsed.files)) for p in err.problems]

@@ -292,3 +292,13 @@ def test_ids_are_case_sensitive(store):
     small_map(store)
     store.upsert([N("Process", {"id": "p1", "name": "lower-case twin", "area": "People"})])
     assert store.node("p1").name == "lower-case twin" and store.node("P1").name == "Vetting"
+
+
+def test_large_writes_report_progress_batch_by_batch(store):
+    heard = []
+    nodes = [N("Risk", {"id": f"R{i}", "title": "t"}) for i in range(12_000)]
+    edges = [Edge(source=f"R{i}", rel="LINKED_TO", target=f"R{i + 1}") for i in range(9_000)]
+    store.upsert(nodes, edges, progress=lambda done, total: heard.append((done, total)))
+    assert heard[-1] == (21_000, 21_000) and len(heard) >= 3
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+    assert store.counts().nodes["Risk"] == 12_000 and store.counts().edges["LINKED_TO"] == 9_000

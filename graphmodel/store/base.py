@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
 
 import networkx as nx
 
@@ -83,12 +83,16 @@ class Batch:
         return out
 
 
+Progress = Callable[[int, int], None]  # (items written so far, items in the write)
+BATCH_SIZE = 10_000  # rows per statement or step inside one write
+
+
 class WriteTx(Protocol):
     """What a backend offers inside one all-or-nothing write."""
 
     def kinds(self, ids: Iterable[str]) -> dict[str, str]: ...
 
-    def apply(self, batch: Batch) -> None: ...
+    def apply(self, batch: Batch, progress: Progress) -> None: ...
 
 
 def prepare(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[Batch, list[Problem]]:
@@ -196,8 +200,10 @@ class Store(abc.ABC):
     backend: str
 
     # -- writes -------------------------------------------------------------
-    def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> WriteResult:
-        """Create or replace nodes (by id) and create or update edges, in one transaction."""
+    def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = (),
+               progress: Progress | None = None) -> WriteResult:
+        """Create or replace nodes (by id) and create or update edges, in one transaction.
+        `progress`, if given, hears how far a large write has gone, batch by batch."""
         batch, problems = prepare(nodes, edges)
         if problems:
             raise ValidationError(problems)
@@ -206,7 +212,7 @@ class Store(abc.ABC):
             problems = check_against(batch, tx.kinds(ids))
             if problems:
                 raise ValidationError(problems)
-            tx.apply(batch)
+            tx.apply(batch, progress or _silent)
         return WriteResult(len(batch.nodes), len(batch.edges))
 
     @abc.abstractmethod
@@ -312,9 +318,13 @@ def check_paging(offset: int, limit: int) -> None:
         raise ValidationError(problems)
 
 
-def iter_chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+def iter_chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def _silent(done: int, total: int) -> None:
+    pass
 
 
 __all__ = ["Store", "Direction", "Neighbour", "Page", "Counts", "WriteResult", "Batch", "to_graph", "KEY"]

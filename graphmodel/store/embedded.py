@@ -23,8 +23,8 @@ import platformdirs
 from ..errors import AssuranceMapError, NotFound
 from ..models import Edge, Node
 from ..schema import SCHEMA
-from .base import (Batch, Counts, Direction, Neighbour, Page, Store, check_kind, check_paging, check_rel,
-                   coerce_filters, node_from_props)
+from .base import (Batch, Counts, Direction, Neighbour, Page, Progress, Store, check_kind, check_paging,
+                   check_rel, coerce_filters, iter_chunks, node_from_props)
 
 FORMAT = "assurance-map/embedded"
 VERSION = 1
@@ -235,15 +235,21 @@ class _Tx:
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
         return {i: self._g.nodes[i]["kind"] for i in ids if i in self._g}
 
-    def apply(self, batch: Batch) -> None:
-        g = self._g
-        for n in batch.nodes:
-            if n.id in g:
-                g.nodes[n.id].update(kind=n.kind, node=n)  # replace the node, keep its edges
-            else:
-                g.add_node(n.id, kind=n.kind, node=n)
-        for e in batch.edges:
-            g.add_edge(e.source, e.target, key=e.rel, rel=e.rel, edge=e)
+    def apply(self, batch: Batch, progress: Progress) -> None:
+        g, done, total = self._g, 0, len(batch.nodes) + len(batch.edges)
+        for chunk in iter_chunks(batch.nodes):
+            for n in chunk:
+                if n.id in g:
+                    g.nodes[n.id].update(kind=n.kind, node=n)  # replace the node, keep its edges
+                else:
+                    g.add_node(n.id, kind=n.kind, node=n)
+            done += len(chunk)
+            progress(done, total)
+        for chunk in iter_chunks(batch.edges):
+            for e in chunk:
+                g.add_edge(e.source, e.target, key=e.rel, rel=e.rel, edge=e)
+            done += len(chunk)
+            progress(done, total)
 
 
 def _iso(value: Any) -> Any:

@@ -21,11 +21,10 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 from ..errors import NotFound, StoreUnavailable
 from ..models import Edge, Node
 from ..schema import KEY, SCHEMA
-from .base import (Batch, Counts, Direction, Neighbour, Page, Store, check_kind, check_paging, check_rel,
-                   coerce_filters, iter_chunks, node_from_props, to_graph)
+from .base import (BATCH_SIZE, Batch, Counts, Direction, Neighbour, Page, Progress, Store, check_kind,
+                   check_paging, check_rel, coerce_filters, iter_chunks, node_from_props, to_graph)
 
 ENTITY = "Entity"  # shared label of every node
-BATCH_SIZE = 10_000
 _KINDS = frozenset(SCHEMA.node_names)
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, ConnectionError, OSError)
 
@@ -238,16 +237,21 @@ class _Tx:
                               ids=list(ids))
         return {r["id"]: _kind(r["labels"]) for r in result}
 
-    def apply(self, batch: Batch) -> None:
+    def apply(self, batch: Batch, progress: Progress) -> None:
+        done, total = 0, len(batch.nodes) + len(batch.edges)
         for kind, nodes in batch.nodes_by_kind().items():
             label = SCHEMA.node(kind).name
             # SET n = props replaces every property, so a field cleared in the source is cleared here.
             query = f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) SET n = row SET n:{label}"
-            for chunk in iter_chunks(nodes, BATCH_SIZE):
+            for chunk in iter_chunks(nodes):
                 self._tx.run(query, rows=[n.properties() for n in chunk]).consume()
+                done += len(chunk)
+                progress(done, total)
         for rel, edges in batch.edges_by_rel().items():
             rel_type = SCHEMA.edge(rel).name
             query = (f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) MATCH (b:{ENTITY} {{id: row.t}}) "
                      f"MERGE (a)-[r:{rel_type}]->(b) SET r.note = row.note")
-            for chunk in iter_chunks(edges, BATCH_SIZE):
+            for chunk in iter_chunks(edges):
                 self._tx.run(query, rows=[{"s": e.source, "t": e.target, "note": e.note} for e in chunk]).consume()
+                done += len(chunk)
+                progress(done, total)
