@@ -67,9 +67,9 @@ def assess(process: ProcessFact, rules: list[str], ctx: Context, meetings: Mappi
     p = ctx.policy
     scores = tuple(
         SourceScore(s.id, s.name, s.line, s.opinion, p.line_weights[s.line], p.opinion_factors[s.opinion],
-                    ctx.recency(s), p.recency_factors[ctx.recency(s)], s.last_assured, s.frequency,
+                    recency, p.recency_factors[recency], s.last_assured, s.frequency,
                     reporting_text(s, meetings, chains))
-        for s in process.sources)
+        for s in process.sources for recency in (ctx.recency(s),))
     score = 1.0 - math.prod(1.0 - s.value for s in scores) if scores else 0.0
     rules = tuple(sorted(rules, key=_order))
     status = Status.UNCOVERED if "G1" in rules else Status.WEAK if rules else Status.ADEQUATE

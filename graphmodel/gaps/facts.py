@@ -42,6 +42,9 @@ def cypher(query: str) -> str:
 
 
 # Cypher fragments shared by the queries; `x` names a source map or node.
+# Patterns label only their starting node: the schema already fixes the kind at the
+# far end of each relationship type, and an extra label there can lead the planner
+# to scan that label and join, which is quadratic on large maps.
 AREA = "($area IS NULL OR toLower(p.area) = $area)"
 SOURCE_MAP = ("{id: s.id, name: s[$labels.AssuranceSource], line: s.line, "
               "opinion: coalesce($opinions[s.id], s.opinion, 'unrated'), "
@@ -132,13 +135,31 @@ class Context:
     def age_days(self, source: SourceFact) -> int | None:
         return None if source.last_assured is None else (self.as_of - source.last_assured).days
 
+    @cached_property
+    def _recencies(self) -> dict[str, str]:
+        return {}  # by source id: a source's recency is asked for by several rules and the score
+
+    @cached_property
+    def _limits(self) -> dict[str | None, tuple[float, float]]:
+        return {}  # by frequency: (period, stale after), in days
+
     def recency(self, source: SourceFact) -> str:
+        found = self._recencies.get(source.id)
+        if found is None:
+            found = self._recencies[source.id] = self._recency(source)
+        return found
+
+    def _recency(self, source: SourceFact) -> str:
         age = self.age_days(source)
         if age is None:
             return "undated"
-        if age <= self.policy.period_days(source.frequency):
+        limits = self._limits.get(source.frequency)
+        if limits is None:
+            limits = self._limits[source.frequency] = (self.policy.period_days(source.frequency),
+                                                       self.policy.stale_after(source.frequency))
+        if age <= limits[0]:
             return "current"
-        return "due" if age <= self.policy.stale_after(source.frequency) else "stale"
+        return "due" if age <= limits[1] else "stale"
 
     def is_stale(self, source: SourceFact) -> bool:
         return self.recency(source) in ("stale", "undated")
@@ -214,14 +235,14 @@ class GraphFacts:
 PROCESSES_QUERY = cypher(f"""
 MATCH (p:Process) WHERE {AREA}
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area,
-       [(p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn |
-        {SOURCE_MAP[:-1]}, meetings: [(s)-[:REPORTS_TO]->(m:Meeting) | m.id]}}] AS sources
+       [(p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn |
+        {SOURCE_MAP[:-1]}, meetings: [(s)-[:REPORTS_TO]->(m) | m.id]}}] AS sources
 """)
 
 MEETINGS_QUERY = cypher("""
 MATCH (m:Meeting)
 RETURN m.id AS id, m[$labels.Meeting] AS name, coalesce(m.panel, false) AS panel,
-       [(m)-[:REPORTS_TO]->(n:Meeting) | n.id] AS reports_to
+       [(m)-[:REPORTS_TO]->(n) | n.id] AS reports_to
 """)
 
 

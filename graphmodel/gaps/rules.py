@@ -53,8 +53,12 @@ def _span(start, end) -> str:
     months = d.years * 12 + d.months
     parts = [f"{months} month{'s' if months != 1 else ''}"] if months else []
     if d.days or not parts:
-        parts.append(f"{d.days} day{'s' if d.days != 1 else ''}")
+        parts.append(_days(d.days))
     return " and ".join(parts)
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
 
 
 def _frequency_words(source: SourceFact, ctx: Context) -> str:
@@ -70,7 +74,7 @@ def _frequency_words(source: SourceFact, ctx: Context) -> str:
 def _process_query(predicate: str) -> str:
     return cypher(f"""
 MATCH (p:Process) WHERE {AREA}
-MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn
+MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
 WITH p, collect({SOURCE_MAP}) AS sources
 WHERE {predicate}
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
@@ -98,7 +102,7 @@ G1 = Rule(
     "Process",
     cypher(f"""
 MATCH (p:Process) WHERE {AREA}
-  AND NOT EXISTS {{ MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn }}
+  AND NOT EXISTS {{ MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn }}
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area
 """),
     _per_process(lambda p, ctx: () if not p.sources else None, covered=False),
@@ -126,7 +130,7 @@ def _explain_g3(hit: Hit, ctx: Context) -> list[str]:
     months = ctx.policy.independent_months
     independent = [s for s in hit.sources if s.line in INDEPENDENT_LINES]
     if not independent:
-        return [f"no line 3 (internal audit) or line 4 (external) source among: {_names(hit.sources)}; "
+        return [f"no line 3 (internal audit) or line 4 (external) source, only {_names(hit.sources)}: "
                 f"independent assurance is needed within {months} months"]
     return [f"the {s.name} ({_line(s)}) has no last assured date; independent assurance is needed within {months} "
             f"months" if s.last_assured is None else
@@ -140,7 +144,7 @@ G3 = Rule(
     "No internal audit (line 3) or external body (line 4) has given assurance over the process recently enough "
     f"(by default within 36 months).",
     "Process",
-    _process_query("none(x IN sources WHERE x.line IN $independent AND x.last_assured >= $cutoff)"),
+    _process_query("none(x IN sources WHERE x.line IN $independent AND coalesce(x.last_assured >= $cutoff, false))"),
     _per_process(lambda p, ctx: None if any(_independent_within(s, ctx) for s in p.sources) else p.sources),
     _explain_g3,
 )
@@ -154,7 +158,7 @@ def _explain_g4(hit: Hit, ctx: Context) -> list[str]:
         if s.last_assured is None:
             out.append(f"{s.name}: no last assured date")
         else:
-            out.append(f"{s.name} was last assured on {s.last_assured.isoformat()}, {ctx.age_days(s)} days before "
+            out.append(f"{s.name} was last assured on {s.last_assured.isoformat()}, {_days(ctx.age_days(s))} before "
                        f"the as-of date; {_frequency_words(s, ctx)}, it is stale after "
                        f"{p.stale_after(s.frequency):g} days ({p.staleness_multiplier:g} x "
                        f"{p.period_days(s.frequency):g})")
@@ -200,7 +204,7 @@ G5 = Rule(
     "Process",
     cypher(f"""
 MATCH (p:Process) WHERE {AREA}
-MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn AND s.line IN $independent
+MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn AND s.line IN $independent
 WITH p, {SOURCE_MAP} AS x
 ORDER BY p.id, x.last_assured IS NULL, x.last_assured DESC, $opinion_rank[x.opinion], x.id
 WITH p, collect(x)[0] AS latest
@@ -218,8 +222,8 @@ G6 = Rule(
     "Process",
     cypher(f"""
 MATCH (p:Process) WHERE {AREA}
-MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn
-WITH p, collect({SOURCE_MAP}) AS sources, sum(count {{ (s)-[:REPORTS_TO]->(:Meeting) }}) AS reports
+MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
+WITH p, collect({SOURCE_MAP}) AS sources, sum(count {{ (s)-[:REPORTS_TO]->() }}) AS reports
 WHERE reports = 0
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
 """),
@@ -242,8 +246,8 @@ G7 = Rule(
     "Commitment",
     cypher("""
 MATCH (c:Commitment)
-WHERE NOT EXISTS { MATCH (c)<-[:OVERSEES]-(:Meeting) }
-  AND NOT EXISTS { MATCH (c)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn }
+WHERE NOT EXISTS { MATCH (c)<-[:OVERSEES]-() }
+  AND NOT EXISTS { MATCH (c)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn }
 RETURN c.id AS id, c[$labels.Commitment] AS label
 """),
     _nx_g7,
@@ -269,7 +273,7 @@ G8 = Rule(
     "A risk on the register with no action recorded against it.",
     "Risk",
     cypher("""
-MATCH (r:Risk) WHERE NOT EXISTS { MATCH (r)<-[:MITIGATES]-(:Action) }
+MATCH (r:Risk) WHERE NOT EXISTS { MATCH (r)<-[:MITIGATES]-() }
 RETURN r.id AS id, r[$labels.Risk] AS label, r.score AS score
 """),
     _nx_g8,
@@ -286,7 +290,7 @@ def _nx_g9(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
 
 def _explain_g9(hit: Hit, ctx: Context) -> list[str]:
     due, status = hit.details["target_date"], hit.details.get("status")
-    return [f"its target date {due.isoformat()} is {(ctx.as_of - due).days} days before the as-of date "
+    return [f"its target date {due.isoformat()} is {_days((ctx.as_of - due).days)} before the as-of date "
             f"{ctx.as_of.isoformat()}",
             f"its status is {status}, not blue (complete)" if status else "no status is recorded"]
 
@@ -328,7 +332,7 @@ G10 = Rule(
     "AssuranceSource",
     cypher(f"""
 MATCH (p:Process) WHERE {AREA}
-MATCH (p)<-[:ASSURES]-(s:AssuranceSource) WHERE NOT s.id IN $withdrawn
+MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
 WITH p, collect(s) AS ss WHERE size(ss) = 1
 WITH ss[0] AS s, collect({{id: p.id, name: p[$labels.Process], area: p.area}}) AS processes
 RETURN s.id AS id, s[$labels.AssuranceSource] AS label, processes

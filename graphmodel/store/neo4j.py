@@ -67,8 +67,9 @@ class Neo4jStore(Store):
         self.uri = uri
         self.database = database
         auth = (user, password) if user is not None else None
+        # No server notifications: they would warn about relationship types an empty map lacks yet.
         options = {"connection_acquisition_timeout": 10.0, "connection_timeout": 5.0,
-                   "max_transaction_retry_time": 2.0, **driver_options}
+                   "max_transaction_retry_time": 2.0, "notifications_min_severity": "OFF", **driver_options}
         self._driver = GraphDatabase.driver(uri, auth=auth, **options)
         self._schema_ready = False
         self._schema_lock = threading.Lock()
