@@ -43,13 +43,35 @@ class Neo4jHandle:
 
 
 @pytest.fixture(scope="session")
-def neo4j() -> Iterator[Neo4jHandle]:
+def neo4j(request: pytest.FixtureRequest) -> Iterator[Neo4jHandle]:
     handle = Neo4jHandle()
-    print(f"\nNeo4j for this run: {handle.uri}")
+    store = handle.store()
+    version = store.read("CALL dbms.components() YIELD name, versions, edition "
+                         "RETURN name + ' ' + versions[0] + ' ' + edition AS v")[0]["v"]
+    store.close()
+    origin = "started by this run" if handle.server else "from NEO4J_URI"
+    request.config.stash[NEO4J_INFO] = f"{version} at {handle.uri} ({origin})"
     try:
         yield handle
     finally:
         handle.stop()
+
+
+NEO4J_INFO = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Say which Neo4j the Neo4j half of the suite ran against, and how it fared."""
+    info = config.stash.get(NEO4J_INFO, None)
+    outcomes: dict[str, int] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "neo4j" in getattr(report, "nodeid", "").lower() and report.when in ("call", "setup"):
+                if outcome != "passed" or report.when == "call":
+                    outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    if info or outcomes:
+        counts = ", ".join(f"{n} {o}" for o, n in outcomes.items()) or "none collected"
+        terminalreporter.write_line(f"Neo4j tests: {counts}; server: {info or 'never started'}")
 
 
 @pytest.fixture(scope="session")
