@@ -45,8 +45,6 @@ DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 # JVM flags the official distribution passes; without the add-opens, page cache
 # and transaction log native access fall back to slower paths and log warnings.
 JVM_FLAGS = [
-    "-Xms256m",
-    "-Xmx512m",
     "-XX:-OmitStackTraceInFastThrow",
     "-Djdk.nio.maxCachedBufferSize=1024",
     "-Dio.netty.tryReflectionSetAccessible=true",
@@ -58,6 +56,19 @@ JVM_FLAGS = [
 ]
 
 USER = "neo4j"
+# Small by default, for tests; benchmarks at national size raise them.
+HEAP_ENV, PAGECACHE_ENV = "ASSURANCE_NEO4J_HEAP", "ASSURANCE_NEO4J_PAGECACHE"
+
+
+def _memory_flags() -> list[str]:
+    heap = os.environ.get(HEAP_ENV, "512m")
+    return [f"-Xms{min(heap, '256m', key=_bytes)}", f"-Xmx{heap}"]
+
+
+def _bytes(size: str) -> int:
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    size = size.strip().lower()
+    return int(size[:-1]) * units[size[-1]] if size[-1:] in units else int(size)
 
 
 class Neo4jStartError(RuntimeError):
@@ -147,7 +158,7 @@ def _config(port: int) -> str:
         "server.bolt.tls_level=DISABLED",
         "server.http.enabled=false",
         "server.https.enabled=false",
-        "server.memory.pagecache.size=64m",
+        f"server.memory.pagecache.size={os.environ.get(PAGECACHE_ENV, '64m')}",
         "dbms.security.auth_enabled=true",
         # Nothing may try to reach the network.
         "dbms.usage_report.enabled=false",
@@ -219,7 +230,7 @@ class Neo4jServer:
         """(Re)start the JVM on the same home and port; data is kept."""
         if self.process is not None and self.process.poll() is None:
             return
-        cmd = [_java(), *JVM_FLAGS, ENTRY_CLASS, f"--home-dir={self.home}",
+        cmd = [_java(), *_memory_flags(), *JVM_FLAGS, ENTRY_CLASS, f"--home-dir={self.home}",
                f"--config-dir={self.home / 'conf'}"]
         env = {**os.environ, "CLASSPATH": self.classpath}
         (self.home / "logs").mkdir(exist_ok=True)

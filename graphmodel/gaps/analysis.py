@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
-from typing import Iterable, Mapping
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Mapping
 
 from ..errors import Problem, ValidationError
 from ..store.base import Store
@@ -35,8 +37,26 @@ def analyse(store: Store, *, as_of: dt.date | None = None, policy: Policy | None
     """
     chosen = select_rules(rules)
     ctx = Context(as_of or dt.date.today(), policy or Policy(), overlay or Overlay(), area)
+    with _collector_paused():
+        return _analyse(store, chosen, ctx)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The analysis makes many small objects and no cycles; on a large map the cyclic collector's
+    passes over the whole store graph would otherwise cost as much as the analysis itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyse(store: Store, chosen: list[Rule], ctx: Context) -> Report:
     facts = facts_for(store, ctx)
-    needed = [r for r in RULES.values() if (r in chosen or r.classifies) and (area is None or r.by_area)]
+    needed = [r for r in RULES.values() if (r in chosen or r.classifies) and (ctx.area is None or r.by_area)]
     hits = {rule.id: facts.hits(rule) for rule in needed}
 
     findings = sorted(

@@ -108,8 +108,9 @@ class Hit:
     details: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "Hit":
-        sources = tuple(sorted((SourceFact.from_row(s) for s in row.get("sources") or ()), key=lambda s: s.id))
+    def from_row(cls, row: Mapping[str, Any], sources_by_id: Mapping[str, SourceFact]) -> "Hit":
+        """Rule queries name their evidence by source id; the facts themselves come from one query."""
+        sources = tuple(sorted((sources_by_id[s] for s in row.get("sources") or ()), key=lambda s: s.id))
         processes = tuple(sorted((p["id"], p["name"], p["area"]) for p in row.get("processes") or ()))
         details = {k: _date(v) for k, v in row.items() if k not in {"id", "label", "area", "sources", "processes"}}
         return cls(row["id"], row["label"], row.get("area"), sources, processes, details)
@@ -255,13 +256,22 @@ class CypherFacts:
         self.params = ctx.cypher_params()
 
     def hits(self, rule: "Rule") -> list[Hit]:
-        return [Hit.from_row(row) for row in self.store.read(rule.cypher, **self.params)]
+        sources = self._sources
+        return [Hit.from_row(row, sources) for row in self.store.read(rule.cypher, **self.params)]
 
-    def processes(self) -> list[ProcessFact]:
+    @cached_property
+    def _processes(self) -> list[ProcessFact]:
         rows = self.store.read(PROCESSES_QUERY, **self.params)
         return [ProcessFact(r["id"], r["label"], r["area"],
                             tuple(sorted((SourceFact.from_row(s) for s in r["sources"]), key=lambda s: s.id)))
                 for r in rows]
+
+    @cached_property
+    def _sources(self) -> dict[str, SourceFact]:
+        return {s.id: s for p in self._processes for s in p.sources}
+
+    def processes(self) -> list[ProcessFact]:
+        return self._processes
 
     def meetings(self) -> list[MeetingFact]:
         return [MeetingFact(r["id"], r["name"], bool(r["panel"]), tuple(sorted(r["reports_to"])))

@@ -77,7 +77,7 @@ MATCH (p:Process) WHERE {AREA}
 MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
 WITH p, collect({SOURCE_MAP}) AS sources
 WHERE {predicate}
-RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
+RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, [x IN sources | x.id] AS sources
 """)
 
 
@@ -209,7 +209,7 @@ WITH p, {SOURCE_MAP} AS x
 ORDER BY p.id, x.last_assured IS NULL, x.last_assured DESC, $opinion_rank[x.opinion], x.id
 WITH p, collect(x)[0] AS latest
 WHERE latest.opinion IN $negative
-RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, [latest] AS sources
+RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, [latest.id] AS sources
 """),
     _per_process(_check_g5),
     _explain_g5,
@@ -223,7 +223,7 @@ G6 = Rule(
     cypher(f"""
 MATCH (p:Process) WHERE {AREA}
 MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
-WITH p, collect({SOURCE_MAP}) AS sources, sum(count {{ (s)-[:REPORTS_TO]->() }}) AS reports
+WITH p, collect(s.id) AS sources, sum(count {{ (s)-[:REPORTS_TO]->() }}) AS reports
 WHERE reports = 0
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
 """),

@@ -16,9 +16,9 @@ from typing import Any, Iterable, Iterator, Mapping
 import neo4j
 import networkx as nx
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 
-from ..errors import NotFound, StoreUnavailable
+from ..errors import Conflict, NotFound, StoreUnavailable
 from ..models import Edge, Node
 from ..schema import KEY, SCHEMA
 from .base import (BATCH_SIZE, Batch, Counts, Direction, Neighbour, Page, Progress, Store, check_kind,
@@ -37,13 +37,20 @@ def constraint_statements() -> list[str]:
     return stmts
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _native(value: Any) -> Any:
-    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime)):
-        return value.to_native()
-    if isinstance(value, dict):
+    """Driver values as Python values; exact type checks, since this runs for every value read."""
+    t = type(value)
+    if t in _PLAIN:
+        return value
+    if t is dict:
         return {k: _native(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if t is list:
         return [_native(v) for v in value]
+    if t is neo4j.time.Date or t is neo4j.time.DateTime:
+        return value.to_native()
     return value
 
 
@@ -86,6 +93,11 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials: {exc.message}") from None
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {exc}") from None
+        except ConstraintError as exc:  # another writer took an id between our check and our write
+            raise Conflict(f"Neo4j refused the write, nothing was written: {exc.message}") from None
+        except TransientError as exc:  # e.g. the transaction outgrew the server's memory limit
+            raise StoreUnavailable(f"Neo4j at {self.uri} could not complete it, nothing was written: "
+                                   f"{exc.message}") from None
 
     def _ensure_schema(self) -> None:
         """Constraints are created on first use, so a server that is down at start can come up later."""
