@@ -1,0 +1,130 @@
+"""API latency under concurrent requests: `uvicorn` serving the app on loopback in a
+subprocess, loaded by `wrk` (a real HTTP load tool), percentiles from wrk's own histogram."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .memory import process_peak_mb
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = Path(__file__).with_name("wrk_report.lua")
+_RESULT = re.compile(r"^BENCH (.*)$", re.M)
+
+
+class ApiBenchError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Load:
+    """wrk settings: a fixed, small load so runs compare."""
+
+    threads: int = 2
+    connections: int = 8
+    seconds: int = 10  # at least; longer when one request is slow (see `duration`)
+    timeout_s: int = 300  # a national report takes seconds; wrk's default 2 s would count it as an error
+    max_seconds: int = 120
+
+    def duration(self, single_s: float) -> int:
+        """Long enough for every connection to complete about two requests, so the percentiles
+        rest on more than a handful of samples even when one report takes seconds (reports are
+        computed in Python, so the server works through concurrent ones about one at a time)."""
+        return int(min(self.max_seconds, max(self.seconds, 2 * single_s * self.connections)))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, timeout: float) -> tuple[int, int]:
+    """Status and body size of one GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, len(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, 0
+
+
+def _wait_ready(proc: subprocess.Popen, base: str, deadline_s: float = 120) -> None:
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise ApiBenchError(f"the API server exited with code {proc.returncode} while starting")
+        try:
+            if _get(base + "/health", 5)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise ApiBenchError(f"the API server did not answer on {base} within {deadline_s:.0f} s")
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    m = _RESULT.search(output)
+    if m is None:
+        raise ApiBenchError(f"wrk printed no result line; its output was:\n{output.strip()[-2000:]}")
+    raw = {k: int(v) for k, v in (pair.split("=") for pair in m[1].split())}
+    errors = {k.removeprefix("errors_"): v for k, v in raw.items() if k.startswith("errors_")}
+    seconds = raw["duration_us"] / 1e6
+    return {"p50_ms": raw["p50_us"] / 1000, "p95_ms": raw["p95_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
+            "max_ms": raw["max_us"] / 1000, "requests": raw["requests"], "seconds": round(seconds, 3),
+            "requests_per_s": round(raw["requests"] / seconds, 2) if seconds else 0.0, "errors": errors}
+
+
+def measure(store_env: dict[str, str], path: str, load: Load = Load()) -> dict[str, Any]:
+    """Serve the app over the store named by `store_env` and put `path` under load."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise ApiBenchError("wrk is not installed (Debian: apt-get install -y wrk)")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
+        env = {**os.environ, **store_env, "ASSURANCE_MAP_API_KEYS": "",
+               "ASSURANCE_MAP_AUDIT_LOG": str(Path(tmp) / "audit.jsonl")}
+        cmd = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning", "--no-access-log"]
+        with open(Path(tmp) / "server.log", "wb") as log:
+            proc = subprocess.Popen(cmd, cwd=tmp, env={**env, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
+                                    stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_ready(proc, base)
+            start = time.perf_counter()
+            status, size = _get(base + path, load.timeout_s)  # also warms the server up
+            single = time.perf_counter() - start
+            if status != 200:
+                raise ApiBenchError(f"GET {path} answered {status}")
+            seconds = load.duration(single)
+            run = subprocess.run(
+                [wrk, f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s",
+                 "--timeout", f"{load.timeout_s}s", "-s", str(LUA), base + path],
+                capture_output=True, text=True, timeout=seconds + load.timeout_s + 60)
+            if run.returncode != 0:
+                raise ApiBenchError(f"wrk failed ({run.returncode}): {run.stderr.strip()}")
+            result = parse_wrk(run.stdout)
+            result.update(path=path, single_request_ms=round(single * 1000, 1), response_bytes=size,
+                          threads=load.threads, connections=load.connections, duration_s=seconds,
+                          server_peak_mb=process_peak_mb(proc.pid), tool="wrk")
+            return result
+        except ApiBenchError as exc:
+            raise ApiBenchError(f"{exc}\n{(Path(tmp) / 'server.log').read_text(errors='replace')[-2000:]}") from None
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

@@ -1,0 +1,177 @@
+"""The measured steps. Each returns plain figures; each baseline runs on the same data in
+the same run, so a ratio compares like with like on the same machine."""
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from graphmodel.gaps import Policy, analyse
+from graphmodel.gaps.facts import INDEPENDENT_LINES, Context
+from graphmodel.gaps.model import Report
+from graphmodel.models import Edge, Node
+from graphmodel.store import Direction, Store
+from graphmodel.store.embedded import EmbeddedStore
+from loaders.load import load
+from loaders.synthetic import AS_OF, SyntheticMap, generate, write, write_to_store
+
+from .memory import Peak
+
+NAIVE_RULES = ("G1", "G2", "G3")
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any, Peak]:
+    with Peak() as peak:
+        start = time.perf_counter()
+        result = fn()
+        seconds = time.perf_counter() - start
+    return seconds, result, peak
+
+
+def _rate(rows: int, seconds: float) -> float:
+    return round(rows / seconds, 1) if seconds > 0 else 0.0
+
+
+# -- loading ----------------------------------------------------------------------------
+
+def load_batched(m: SyntheticMap, store: Store, slice_rows: int | None) -> dict[str, Any]:
+    """The whole map through `store.upsert` (in slices of `slice_rows` when given)."""
+    store.clear()
+    seconds, writes, peak = _timed(lambda: write_to_store(m, store, slice_rows))
+    counts = store.counts()
+    if (counts.total_nodes, counts.total_edges) != (len(m.nodes), len(m.edges)):
+        raise AssertionError(f"the store holds {counts.total_nodes} nodes and {counts.total_edges} edges, "
+                             f"not the {len(m.nodes)} and {len(m.edges)} written")
+    return {"rows": m.rows, "seconds": round(seconds, 4), "rows_per_s": _rate(m.rows, seconds), "writes": writes,
+            **peak.as_dict()}
+
+
+def naive_sample(m: SyntheticMap, rows: int) -> tuple[list[Node], list[Edge]]:
+    """The first links of the map with their end nodes, about `rows` rows in all: a piece of
+    the map as it would be typed in, row by row."""
+    by_id = {n.id: n for n in m.nodes}
+    nodes: dict[str, Node] = {}
+    edges: list[Edge] = []
+    for e in m.edges:
+        if len(nodes) + len(edges) >= rows:
+            break
+        for end in (e.source, e.target):
+            nodes.setdefault(end, by_id[end])
+        edges.append(e)
+    return list(nodes.values()), edges
+
+
+def load_naive(m: SyntheticMap, store: Store, rows: int) -> dict[str, Any]:
+    """Baseline: one `store.upsert` per node and per edge (one transaction per row), on a sample."""
+    nodes, edges = naive_sample(m, rows)
+    store.clear()
+
+    def one_by_one() -> None:
+        for n in nodes:
+            store.upsert([n])
+        for e in edges:
+            store.upsert((), [e])
+
+    seconds, _, peak = _timed(one_by_one)
+    store.clear()
+    n = len(nodes) + len(edges)
+    return {"rows": n, "seconds": round(seconds, 4), "rows_per_s": _rate(n, seconds), "sampled": n < m.rows,
+            "sample": f"first {len(edges)} links of the map and their {len(nodes)} end nodes", **peak.as_dict()}
+
+
+def load_file(m: SyntheticMap, work: Path, fmt: str = ".json") -> dict[str, Any]:
+    """The loader from an import file into a fresh embedded store: read, validate, check, write."""
+    path = write(m, work / f"map{fmt}")
+    store = EmbeddedStore(work / "from-file.json")
+    try:
+        seconds, report, peak = _timed(lambda: load([path], store))
+        if not report.ok or not report.written:
+            raise AssertionError(f"the generated file did not load: {report.errors[:5]}")
+    finally:
+        store.close()
+        (work / "from-file.json").unlink(missing_ok=True)
+    return {"rows": m.rows, "seconds": round(seconds, 4), "rows_per_s": _rate(m.rows, seconds), "format": fmt,
+            "file_mb": round(path.stat().st_size / 2 ** 20, 1), **peak.as_dict()}
+
+
+# -- gap analysis -------------------------------------------------------------------------
+
+def gap_report(store: Store, repeats: int) -> tuple[dict[str, Any], Report]:
+    """`analyse` over the whole map, `repeats` times: the median is the figure, the first
+    (cold: query plans and caches empty) is shown too."""
+    times, peak = [], None
+    for _ in range(repeats):
+        seconds, report, p = _timed(lambda: analyse(store, as_of=AS_OF))
+        times.append(seconds)
+        peak = p if peak is None or p.peak_mb > peak.peak_mb else peak
+    return {"seconds": round(statistics.median(times), 4), "first_seconds": round(times[0], 4), "repeats": repeats,
+            "findings": len(report.findings), "assessments": len(report.assessments), **peak.as_dict()}, report
+
+
+def naive_rules(store: Store, process_id: str, ctx: Context) -> set[str]:
+    """G1-G3 for one process from its own query: the N+1 pattern."""
+    sources = [nb.node for nb in store.neighbours(process_id, rel="ASSURES", direction=Direction.IN)]
+    if not sources:
+        return {"G1"}
+    held = set()
+    if all(s.line == 1 for s in sources):
+        held.add("G2")
+    if not any(s.line in INDEPENDENT_LINES and s.last_assured is not None
+               and s.last_assured >= ctx.independent_cutoff for s in sources):
+        held.add("G3")
+    return held
+
+
+def gap_naive(m: SyntheticMap, store: Store, sample: int, report: Report, seed: int = 1) -> dict[str, Any]:
+    """Baseline: one neighbours() query per Process, G1-G3 evaluated in Python; timed on a
+    sample of processes and scaled to all of them. Its answers are checked against `analyse`."""
+    ids = [p.id for p in m.processes()]
+    chosen = ids if sample >= len(ids) else random.Random(seed).sample(ids, sample)
+    ctx = Context(AS_OF, Policy())
+    seconds, held, peak = _timed(lambda: {pid: naive_rules(store, pid, ctx) for pid in chosen})
+    expected: dict[str, set[str]] = {pid: set() for pid in chosen}
+    for a in report.assessments:
+        if a.process_id in expected:
+            expected[a.process_id] = {r for r in a.rules if r in NAIVE_RULES}
+    disagree = sorted(pid for pid in chosen if held[pid] != expected[pid])
+    if disagree:
+        raise AssertionError(f"the N+1 baseline and analyse disagree on G1-G3 for {disagree[:5]}")
+    estimated = seconds * len(ids) / len(chosen)
+    return {"processes": len(ids), "processes_timed": len(chosen), "seconds_timed": round(seconds, 4),
+            "seconds": round(estimated, 4), "extrapolated": len(chosen) < len(ids), "rules": list(NAIVE_RULES),
+            "agrees_with_analyse": True, **peak.as_dict()}
+
+
+# -- views -------------------------------------------------------------------------------
+
+def _map_of_about(nodes: int, seed: int) -> SyntheticMap:
+    """A generated map of about `nodes` nodes (the ratio of nodes to processes is stable)."""
+    probe = generate(500, seed)
+    per_process = len(probe.nodes) / 500
+    return generate(max(1, round(nodes / per_process)), seed)
+
+
+def view(nodes: int, seed: int) -> dict[str, Any]:
+    """`assurance-map view` for the whole map: analyse, export and render the map page."""
+    from viz.pages import map_page
+
+    m = _map_of_about(nodes, seed)
+    with tempfile.TemporaryDirectory(prefix="bench-view-") as tmp:
+        store = EmbeddedStore(Path(tmp) / "view.json")
+        store.upsert(m.nodes, m.edges)
+
+        def render() -> tuple[str, float]:
+            g = store.export()
+            report = analyse(store, as_of=AS_OF)
+            start = time.perf_counter()
+            html = map_page(g, report)
+            return html, time.perf_counter() - start
+
+        seconds, (html, page_seconds), peak = _timed(render)
+        store.close()
+    return {"target_nodes": nodes, "nodes": len(m.nodes), "edges": len(m.edges), "seconds": round(seconds, 4),
+            "page_seconds": round(page_seconds, 4), "html_kib": len(html.encode("utf-8")) // 1024, **peak.as_dict()}
+
