@@ -9,7 +9,8 @@ from typing import Iterable, Iterator, Mapping
 
 from ..errors import Problem, ValidationError
 from ..store.base import Store
-from .facts import Context, MeetingFact, Overlay, ProcessFact, facts_for, reporting_chains, reporting_text
+from .facts import (Context, MeetingFact, Overlay, ProcessFact, SourceFact, facts_for, reporting_chains,
+                    reporting_text)
 from .model import Assessment, Finding, Report, SourceScore, Status
 from .policy import Policy
 from .rules import RULES, Rule
@@ -71,8 +72,8 @@ def _analyse(store: Store, chosen: list[Rule], ctx: Context) -> Report:
             for hit in hits[rule.id]:
                 holding.setdefault(hit.node_id, []).append(rule.id)
     meetings = {m.id: m for m in facts.meetings()}
-    chains = reporting_chains(meetings.values())
-    assessments = tuple(assess(p, holding.get(p.id, []), ctx, meetings, chains)
+    scores = SourceScores(ctx, meetings, reporting_chains(meetings.values()))
+    assessments = tuple(assess(p, holding.get(p.id, []), scores)
                         for p in sorted(facts.processes(), key=lambda p: p.id))
     return Report(ctx.as_of, ctx.policy.as_dict(), tuple(findings), assessments)
 
@@ -81,16 +82,28 @@ def _order(rule_id: str) -> int:
     return list(RULES).index(rule_id)
 
 
-def assess(process: ProcessFact, rules: list[str], ctx: Context, meetings: Mapping[str, MeetingFact] = {},
-           chains: Mapping[str, tuple[MeetingFact, ...]] = {}) -> Assessment:
+class SourceScores:
+    """Each source's contribution, worked out once per analysis however many processes it assures."""
+
+    def __init__(self, ctx: Context, meetings: Mapping[str, MeetingFact],
+                 chains: Mapping[str, tuple[MeetingFact, ...]]):
+        self.ctx, self.meetings, self.chains = ctx, meetings, chains
+        self._done: dict[str, SourceScore] = {}
+
+    def __getitem__(self, s: SourceFact) -> SourceScore:
+        found = self._done.get(s.id)
+        if found is None:
+            p, recency = self.ctx.policy, self.ctx.recency(s)
+            found = self._done[s.id] = SourceScore(
+                s.id, s.name, s.line, s.opinion, p.line_weights[s.line], p.opinion_factors[s.opinion], recency,
+                p.recency_factors[recency], s.last_assured, s.frequency, reporting_text(s, self.meetings, self.chains))
+        return found
+
+
+def assess(process: ProcessFact, rules: list[str], scores: SourceScores) -> Assessment:
     """Class from the rules that hold; score = 1 - prod(1 - line x opinion x recency) over its sources."""
-    p = ctx.policy
-    scores = tuple(
-        SourceScore(s.id, s.name, s.line, s.opinion, p.line_weights[s.line], p.opinion_factors[s.opinion],
-                    recency, p.recency_factors[recency], s.last_assured, s.frequency,
-                    reporting_text(s, meetings, chains))
-        for s in process.sources for recency in (ctx.recency(s),))
-    score = 1.0 - math.prod(1.0 - s.value for s in scores) if scores else 0.0
+    contributions = tuple(scores[s] for s in process.sources)
+    score = 1.0 - math.prod(1.0 - c.value for c in contributions) if contributions else 0.0
     rules = tuple(sorted(rules, key=_order))
     status = Status.UNCOVERED if "G1" in rules else Status.WEAK if rules else Status.ADEQUATE
-    return Assessment(process.id, process.name, process.area, status, score, rules, scores)
+    return Assessment(process.id, process.name, process.area, status, score, rules, contributions)

@@ -44,7 +44,9 @@ def cypher(query: str) -> str:
 # Cypher fragments shared by the queries; `x` names a source map or node.
 # Patterns label only their starting node: the schema already fixes the kind at the
 # far end of each relationship type, and an extra label there can lead the planner
-# to scan that label and join, which is quadratic on large maps.
+# to scan that label and join, which is quadratic on large maps. For the same reason
+# withdrawn sources are filtered out of an expanded list, not inside a subquery or
+# a pattern's WHERE, where the planner may choose an index scan per process.
 AREA = "($area IS NULL OR toLower(p.area) = $area)"
 SOURCE_MAP = ("{id: s.id, name: s[$labels.AssuranceSource], line: s.line, "
               "opinion: coalesce($opinions[s.id], s.opinion, 'unrated'), "
@@ -236,7 +238,7 @@ class GraphFacts:
 PROCESSES_QUERY = cypher(f"""
 MATCH (p:Process) WHERE {AREA}
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area,
-       [(p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn |
+       [s IN [(p)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn |
         {SOURCE_MAP[:-1]}, meetings: [(s)-[:REPORTS_TO]->(m) | m.id]}}] AS sources
 """)
 

@@ -102,7 +102,7 @@ G1 = Rule(
     "Process",
     cypher(f"""
 MATCH (p:Process) WHERE {AREA}
-  AND NOT EXISTS {{ MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn }}
+  AND none(s IN [(p)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area
 """),
     _per_process(lambda p, ctx: () if not p.sources else None, covered=False),
@@ -247,7 +247,7 @@ G7 = Rule(
     cypher("""
 MATCH (c:Commitment)
 WHERE NOT EXISTS { MATCH (c)<-[:OVERSEES]-() }
-  AND NOT EXISTS { MATCH (c)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn }
+  AND none(s IN [(c)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)
 RETURN c.id AS id, c[$labels.Commitment] AS label
 """),
     _nx_g7,
