@@ -11,6 +11,7 @@ from graphmodel.store import Store, open_store
 
 from . import problems
 from .audit import AuditLog
+from .reports import ReportCache
 from .routers import audit, edges, exports, gaps, health, imports, nodes, views
 from .settings import Settings
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.keys = keys
     app.state.audit = AuditLog(settings.audit_log)
+    app.state.reports = ReportCache()
     if store is not None:
         app.state.store = store
     problems.install(app)

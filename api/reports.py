@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import json
+import threading
+from collections import OrderedDict
+from typing import Any, Iterable, Literal
 
 from fastapi import Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from graphmodel.gaps import Policy
+from graphmodel.gaps import Policy, Report, analyse
+from graphmodel.gaps.command import as_json
+from graphmodel.store import Store
 
 
 class FindingOut(BaseModel):
@@ -103,6 +109,47 @@ class WhatIfOut(BaseModel):
     opinions: dict[str, str]
     changes: list[ClassChangeOut]
     areas: list[AreaChangeOut]
+
+
+class ReportCache:
+    """The last few gap reports, reused while the store reports the same version: a national
+    report takes about a second to compute, and panel members and analysts ask for the same one."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._reports: OrderedDict[tuple, Report] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def report(self, store: Store, *, as_of: dt.date | None, policy: Policy | None,
+               rules: Iterable[str] | None = None, area: str | None = None) -> Report:
+        as_of = as_of or dt.date.today()
+        version = store.version()
+        key = (version, as_of, tuple(rules) if rules is not None else None, area,
+               policy.model_dump_json() if policy else None)
+        with self._lock:
+            found = self._reports.get(key) if version is not None else None
+        if found is None:
+            found = analyse(store, as_of=as_of, policy=policy, rules=rules, area=area)
+            if version is not None:
+                with self._lock:
+                    self._reports[key] = found
+                    while len(self._reports) > self.size:
+                        self._reports.popitem(last=False)
+        return found
+
+
+def report_for(request: Request, store: Store, *, as_of: dt.date | None = None, rules: Iterable[str] | None = None,
+               area: str | None = None, policy: dict[str, Any] | None = None) -> Report:
+    """The gap report a request asks for, under its policy (see policy_for)."""
+    return request.app.state.reports.report(store, as_of=as_of, policy=policy_for(request, policy), rules=rules,
+                                            area=area)
+
+
+def json_response(body: Any) -> Response:
+    """Large reports go out as JSON directly: they are built from typed objects already, and
+    re-validating megabytes against the response model would cost more than computing them."""
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str),
+                    media_type="application/json")
 
 
 def policy_for(request: Request, given: dict[str, Any] | None = None) -> Policy | None:

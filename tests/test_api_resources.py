@@ -176,3 +176,13 @@ def test_browser_sign_in(keyed):
     assert right.status_code == 303 and right.headers["location"] == "/dashboard"
     assert "httponly" in right.headers["set-cookie"].lower()
     assert keyed.get("/dashboard").status_code == 200  # the cookie now signs the browser in
+
+
+def test_reports_follow_every_change_to_the_map(client, store):
+    before = client.get("/gaps", params={"rule": "G1"}).json()
+    assert client.get("/gaps", params={"rule": "G1"}).json() == before  # asked twice, answered alike
+    client.post("/nodes/Process", json={"id": "PE-NEW", "name": "Overtime claims", "area": "People"})
+    after = client.get("/gaps", params={"rule": "G1"}).json()
+    assert {f["node_id"] for f in after["findings"]} == {f["node_id"] for f in before["findings"]} | {"PE-NEW"}
+    store.delete_node("PE-NEW")  # a write that bypasses the API counts too
+    assert client.get("/gaps", params={"rule": "G1"}).json() == before

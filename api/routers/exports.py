@@ -7,7 +7,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
 
-from graphmodel.gaps import analyse
 from graphmodel.gaps.command import write_csv
 from graphmodel.store import Store
 
@@ -15,7 +14,7 @@ from ..auth import Principal, Role, require
 from ..deps import get_store
 from ..models import node_out
 from ..problems import RESPONSES
-from ..reports import policy_for
+from ..reports import report_for
 
 router = APIRouter(prefix="/exports", tags=["exports"], responses={k: RESPONSES[k] for k in (401, 403, 503)})
 Analyst = Depends(require(Role.analyst))
@@ -50,7 +49,7 @@ def graph_graphml(store: Store = Depends(get_store), _: Principal = Analyst) -> 
             responses={200: {"content": {"text/csv": {}}}, 422: RESPONSES[422]})
 def findings_csv(request: Request, as_of: dt.date | None = Query(None), rule: list[str] | None = Query(None),
                  area: str | None = None, store: Store = Depends(get_store), _: Principal = Analyst) -> Response:
-    report = analyse(store, as_of=as_of, policy=policy_for(request), rules=rule, area=area)
+    report = report_for(request, store, as_of=as_of, rules=rule, area=area)
     out = io.StringIO()
     write_csv(report, out)
     return _download(out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", f"findings-{report.as_of}.csv")
@@ -60,7 +59,7 @@ def findings_csv(request: Request, as_of: dt.date | None = Query(None), rule: li
             responses={200: {"content": {XLSX: {}}}, 422: RESPONSES[422]})
 def findings_xlsx(request: Request, as_of: dt.date | None = Query(None), rule: list[str] | None = Query(None),
                   area: str | None = None, store: Store = Depends(get_store), _: Principal = Analyst) -> Response:
-    report = analyse(store, as_of=as_of, policy=policy_for(request), rules=rule, area=area)
+    report = report_for(request, store, as_of=as_of, rules=rule, area=area)
     wb = Workbook()
     sheet = wb.active
     sheet.title = "Findings"

@@ -4,14 +4,15 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Query, Request
 
 from graphmodel import NotFound
-from graphmodel.gaps import RULES, Policy, analyse, what_if
+from graphmodel.gaps import RULES, Policy, what_if
+from graphmodel.gaps.analysis import select_rules
 from graphmodel.gaps.command import as_json
 from graphmodel.store import Store
 
 from ..auth import Principal, Role, require
 from ..deps import get_store
 from ..problems import RESPONSES
-from ..reports import GapQuery, GapReportOut, RuleOut, WhatIfOut, WhatIfQuery, policy_for
+from ..reports import GapQuery, GapReportOut, RuleOut, WhatIfOut, WhatIfQuery, json_response, policy_for, report_for
 
 router = APIRouter(prefix="/gaps", tags=["gaps"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
 Analyst = Depends(require(Role.analyst))
@@ -20,8 +21,9 @@ Explain = Query(False, description="Include each score's arithmetic.")
 
 
 def _report(request: Request, store: Store, *, as_of=None, rules=None, area=None, explain=False, policy=None):
-    report = analyse(store, as_of=as_of, policy=policy_for(request, policy), rules=rules, area=area)
-    return as_json(report, explain)
+    if rules is not None:  # checked before the cache, so bad ids are a clear error every time
+        rules = [r.id for r in select_rules(rules)]
+    return as_json(report_for(request, store, as_of=as_of, rules=rules, area=area, policy=policy), explain)
 
 
 @router.get("", response_model=GapReportOut, summary="All findings, classes and scores")
@@ -29,13 +31,13 @@ def all_gaps(request: Request, as_of: dt.date | None = AsOf,
              rule: list[str] | None = Query(None, description="Only these rules, e.g. rule=G1&rule=G3."),
              area: str | None = Query(None), explain: bool = Explain,
              store: Store = Depends(get_store), _: Principal = Analyst):
-    return _report(request, store, as_of=as_of, rules=rule, area=area, explain=explain)
+    return json_response(_report(request, store, as_of=as_of, rules=rule, area=area, explain=explain))
 
 
 @router.post("", response_model=GapReportOut, summary="Findings under a policy of your own")
 def gaps_with_policy(request: Request, query: GapQuery, store: Store = Depends(get_store), _: Principal = Analyst):
-    return _report(request, store, as_of=query.as_of, rules=query.rules, area=query.area, explain=query.explain,
-                   policy=query.policy)
+    return json_response(_report(request, store, as_of=query.as_of, rules=query.rules, area=query.area,
+                                 explain=query.explain, policy=query.policy))
 
 
 @router.get("/rules", response_model=list[RuleOut], summary="The rules, in plain words")
@@ -65,7 +67,7 @@ def one_area(request: Request, area: str, as_of: dt.date | None = AsOf, explain:
              store: Store = Depends(get_store), _: Principal = Analyst):
     if not store.list_nodes("Process", {"area": area}, limit=1).total:
         raise NotFound(f"area {area!r} (no process has it)")
-    return _report(request, store, as_of=as_of, area=area, explain=explain)
+    return json_response(_report(request, store, as_of=as_of, area=area, explain=explain))
 
 
 @router.get("/nodes/{node_id:path}", response_model=GapReportOut, summary="One node's findings",

@@ -5,14 +5,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from graphmodel.gaps import analyse
 from graphmodel.store import Store
 from viz import assets, heatmap, pages, urls
 
 from ..auth import COOKIE, Principal, Role, digest, require
 from ..deps import get_store
 from ..problems import RESPONSES
-from ..reports import policy_for
+from ..reports import report_for
 
 router = APIRouter(tags=["views"], default_response_class=HTMLResponse,
                    responses={k: RESPONSES[k] for k in (401, 403, 404, 503)})
@@ -22,7 +21,7 @@ SERVED = {"asset_base": urls.ASSET_BASE, "links": True}
 
 
 def _analysed(request: Request, store: Store, as_of: dt.date | None):
-    return store.export(), analyse(store, as_of=as_of, policy=policy_for(request))
+    return store.export(), report_for(request, store, as_of=as_of)
 
 
 @router.get("/", include_in_schema=False)
@@ -59,7 +58,7 @@ def area_view(request: Request, area: str, as_of: dt.date | None = AsOf, store: 
 @router.get("/views/node/{node_id:path}", summary="The neighbourhood of one node")
 def node_view(request: Request, node_id: str, depth: int = Query(2, ge=0, le=6), as_of: dt.date | None = AsOf,
               store: Store = Depends(get_store), _: Principal = Viewer):
-    report = analyse(store, as_of=as_of, policy=policy_for(request))
+    report = report_for(request, store, as_of=as_of)
     return pages.node_page(store.neighbourhood(node_id, depth), report, node_id, depth, **SERVED)
 
 

@@ -280,6 +280,11 @@ class Store(abc.ABC):
             frontier = nxt
         return self.export(seen)
 
+    def version(self) -> object | None:
+        """A value that changes whenever the stored graph does, or None when the store cannot say
+        cheaply; lets callers reuse work done on an unchanged graph."""
+        return None
+
     def ping(self) -> None:
         """Raise StoreUnavailable if the store cannot be reached."""
 

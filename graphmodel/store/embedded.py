@@ -222,6 +222,11 @@ class EmbeddedStore(Store):
                 return g.copy()
             return g.subgraph([i for i in node_ids if i in g]).copy()
 
+    def version(self) -> object | None:
+        with self._lock:
+            self._refresh()
+            return self._signature  # the file's identity, size and mtime: every write replaces the file
+
     def graph_view(self) -> nx.MultiDiGraph:
         """The live graph, read-only, without copying; for analysis within one call."""
         with self._reading() as g:
