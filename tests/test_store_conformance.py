@@ -302,3 +302,16 @@ def test_large_writes_report_progress_batch_by_batch(store):
     assert heard[-1] == (21_000, 21_000) and len(heard) >= 3
     assert [d for d, _ in heard] == sorted(d for d, _ in heard)
     assert store.counts().nodes["Risk"] == 12_000 and store.counts().edges["LINKED_TO"] == 9_000
+
+
+def test_version_changes_with_every_write_and_only_then(store):
+    seen = [store.version()]
+    small_map(store)
+    seen.append(store.version())
+    store.counts(), store.export(), store.neighbours("P1")
+    assert store.version() == seen[-1]
+    for write in (lambda: store.delete_edge("S1", "ASSURES", "P1"), lambda: store.delete_node("P3"),
+                  lambda: store.upsert([N("Risk", {"id": "R2", "title": "t"})]), store.clear):
+        write()
+        seen.append(store.version())
+    assert None not in seen and len(set(seen)) == len(seen)

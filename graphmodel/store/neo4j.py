@@ -25,6 +25,10 @@ from .base import (BATCH_SIZE, Batch, Counts, Direction, Neighbour, Page, Progre
                    check_paging, check_rel, coerce_filters, iter_chunks, node_from_props, to_graph)
 
 ENTITY = "Entity"  # shared label of every node
+# One bookkeeping node, outside the map: its version goes up in every write transaction,
+# so readers can tell cheaply whether the graph changed (see Store.version).
+META = "AssuranceMapMeta"
+BUMP_VERSION = f"MERGE (m:{META} {{key: 'graph'}}) SET m.version = coalesce(m.version, 0) + 1"
 _KINDS = frozenset(SCHEMA.node_names)
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, ConnectionError, OSError)
 
@@ -118,10 +122,8 @@ class Neo4jStore(Store):
         return [{k: _native(v) for k, v in r.items()} for r in records]
 
     def _write(self, query: str, **params: Any) -> list[neo4j.Record]:
-        self._ensure_schema()
-        with self._guard():
-            records, _, _ = self._driver.execute_query(query, params, database_=self.database)
-        return records
+        with self._transaction() as tx:
+            return list(tx.run(query, params))
 
     def ping(self) -> None:
         with self._guard():
@@ -133,12 +135,22 @@ class Neo4jStore(Store):
 
     # -- writes -------------------------------------------------------------
     @contextlib.contextmanager
-    def _write_tx(self) -> Iterator["_Tx"]:
+    def _transaction(self) -> Iterator[neo4j.Transaction]:
+        """One explicit write transaction: committed, with the version bumped, only if the block succeeds."""
         self._ensure_schema()
         with self._guard(), self._driver.session(database=self.database) as session:
             with session.begin_transaction() as tx:
-                yield _Tx(tx)
+                yield tx
+                tx.run(BUMP_VERSION).consume()
                 tx.commit()
+
+    @contextlib.contextmanager
+    def _write_tx(self) -> Iterator["_Tx"]:
+        with self._transaction() as tx:
+            yield _Tx(tx)
+
+    def version(self) -> object | None:
+        return self.read(f"OPTIONAL MATCH (m:{META} {{key: 'graph'}}) RETURN coalesce(m.version, 0) AS v")[0]["v"]
 
     def delete_node(self, node_id: str) -> None:
         rows = self._write(f"MATCH (n:{ENTITY} {{id: $id}}) DETACH DELETE n RETURN count(*) AS n", id=node_id)
