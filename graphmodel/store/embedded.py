@@ -225,7 +225,8 @@ class EmbeddedStore(Store):
     def version(self) -> object | None:
         with self._lock:
             self._refresh()
-            return self._signature  # the file's identity, size and mtime: every write replaces the file
+            # The file's identity, size and mtime: every write replaces the file. No file yet: empty.
+            return self._signature or "empty"
 
     def graph_view(self) -> nx.MultiDiGraph:
         """The live graph, read-only, without copying; for analysis within one call."""
