@@ -1,4 +1,4 @@
-"""Register adapters, tested on the real papers in /work/shared/reference and small samples."""
+"""Register adapters, tested on the real papers in ../shared/reference (beside the repository) and small samples."""
 from __future__ import annotations
 
 import argparse
