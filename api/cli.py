@@ -99,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "keygen":
         return _keygen(args)
     try:
-        store = None if args.command == "demo" else open_store(args.store)
+        # serve and demo open their own store: serve from its settings (which also read .env).
+        store = None if args.command in ("demo", "serve") else open_store(args.store)
         try:
             return _handler(args.command)(args, store)
         finally:

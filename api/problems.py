@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from urllib.parse import quote
 
+import filelock
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from graphmodel.errors import Conflict, NotFound, StoreUnavailable, ValidationError
+from graphmodel.errors import AssuranceMapError, Conflict, NotFound, StoreUnavailable, ValidationError
 
 log = logging.getLogger("assurance_map.api")
 MEDIA_TYPE = "application/problem+json"
@@ -33,7 +33,7 @@ class ProblemDetail(BaseModel):
 
 
 TITLES = {400: "Bad request", 401: "Unauthorised", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-          409: "Conflict", 413: "Too large", 422: "Invalid input", 503: "Store unavailable"}
+          409: "Conflict", 413: "Too large", 422: "Invalid input", 500: "Server error", 503: "Store unavailable"}
 RESPONSES = {code: {"description": TITLES[code]} for code in (401, 403, 404, 409, 413, 422, 503)}
 
 
@@ -103,6 +103,15 @@ def install(app: FastAPI) -> None:
     async def _unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
         log.warning("store unavailable: %s", exc)
         return problem(503, str(exc), headers={"Retry-After": "5"})
+
+    @app.exception_handler(filelock.Timeout)
+    async def _busy(_: Request, exc: filelock.Timeout) -> JSONResponse:
+        return problem(503, "the store is busy with another write; try again shortly", headers={"Retry-After": "5"})
+
+    @app.exception_handler(AssuranceMapError)  # anything else users can act on, e.g. a damaged store file
+    async def _other(_: Request, exc: AssuranceMapError) -> JSONResponse:
+        log.error("%s", exc)
+        return problem(500, str(exc))
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:

@@ -35,7 +35,7 @@ def serve(settings: Settings, store: Store | None = None) -> int:
     return 0
 
 
-def run_serve(args: argparse.Namespace, store: Store) -> int:
+def run_serve(args: argparse.Namespace, store: Store | None = None) -> int:
     return serve(_settings(args), store)
 
 

@@ -197,7 +197,7 @@ _running: set["Neo4jServer"] = set()
 class Neo4jServer:
     uri: str
     user: str
-    password: str
+    password: str = field(repr=False)
     home: Path
     process: subprocess.Popen | None = None
     classpath: str = field(default="", repr=False)
@@ -316,7 +316,8 @@ def _prepare(classpath: str) -> Neo4jServer:
     home = Path(tempfile.mkdtemp(prefix="neo4j-test-"))
     port = _free_port()
     server = Neo4jServer(
-        uri=f"bolt://127.0.0.1:{port}", user=USER, password=secrets.token_urlsafe(18),
+        # Starts with a letter: a leading "-" would be read as an option by the admin tool.
+        uri=f"bolt://127.0.0.1:{port}", user=USER, password="n" + secrets.token_urlsafe(18),
         home=home, classpath=classpath,
     )
     (home / "conf").mkdir()

@@ -76,7 +76,7 @@ _FREQUENCY_WORDS = {
     "asrequired": "adhoc",
     "asneeded": "adhoc",
 }
-_PER_ANNUM = re.compile(r"^(\d{1,3})\s*(?:per\s*annum|pa|times\s*a\s*year|times\s*per\s*year|per\s*year)$", re.I)
+_PER_ANNUM = re.compile(r"^(\d{1,6})\s*(?:per\s*annum|pa|times\s*a\s*year|times\s*per\s*year|per\s*year)$", re.I)
 
 
 def parse_frequency(value: object) -> str | None:
@@ -104,6 +104,11 @@ def per_annum(frequency: str | None) -> float | None:
         return float(m[1])
     return {"weekly": 52.0, "fortnightly": 26.0, "monthly": 12.0, "bi-monthly": 6.0,
             "quarterly": 4.0, "biannual": 2.0, "annual": 1.0}.get(frequency)
+
+
+def same_area(a: str | None, b: str | None) -> bool:
+    """Areas are named by people: "people" and "People" are one area (lower() matches Cypher's toLower)."""
+    return (a or "").lower() == (b or "").lower()
 
 
 assert set(FREQUENCIES) == set(_FREQUENCY_WORDS.values())

@@ -19,8 +19,12 @@ from .sources import Table, blank
 Progress = Callable[[str, int], None]  # called with a table name and the rows of it parsed so far
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
+
+
 def text(value: Any) -> str:
-    """A cell as text: whole numbers without '.0', dates as ISO."""
+    """A cell as text: whole numbers without '.0', dates as ISO, Word's manual line break (vertical
+    tab) as a new line and other control characters dropped (spreadsheets refuse them)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
@@ -29,7 +33,7 @@ def text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return _CONTROL.sub("", str(value).replace("\x0b", "\n")).strip()
 
 
 def split_ids(value: Any) -> list[str]:

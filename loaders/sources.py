@@ -20,6 +20,8 @@ import yaml
 from .parsed import ParsedMap
 from .report import Origin
 
+MAX_UNPACKED_BYTES = 1 << 30  # far above what a 50,000-row workbook unpacks to
+
 WORKBOOK = (".xlsx", ".xlsm")
 YAML = (".yaml", ".yml")
 CSV = (".csv",)
@@ -192,6 +194,13 @@ def workbook_rows(path: Path, parsed: ParsedMap) -> list[tuple[str, list[tuple[i
         parsed.error(origin, "empty file")
         return None
     try:
+        # A workbook is a zip: refuse one that would unpack to more than any real map needs.
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            parsed.error(origin, f"the workbook would unpack to {unpacked / 2**20:,.0f} MiB; the limit is "
+                                 f"{MAX_UNPACKED_BYTES / 2**20:,.0f} MiB")
+            return None
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         parsed.error(origin, f"not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})")

@@ -186,3 +186,26 @@ def test_reports_follow_every_change_to_the_map(client, store):
     assert {f["node_id"] for f in after["findings"]} == {f["node_id"] for f in before["findings"]} | {"PE-NEW"}
     store.delete_node("PE-NEW")  # a write that bypasses the API counts too
     assert client.get("/gaps", params={"rule": "G1"}).json() == before
+
+
+def test_exports_keep_user_text_as_text(client):
+    client.post("/nodes/Process", json={"id": "=1+1", "name": '=HYPERLINK("http://x","y")\x0bline two',
+                                        "area": "People"})
+    csv_text = client.get("/exports/findings.csv", params={"rule": "G1"}).content.decode("utf-8-sig")
+    assert "'=1+1" in csv_text and "'=HYPERLINK" in csv_text
+    wb = load_workbook(io.BytesIO(client.get("/exports/findings.xlsx", params={"rule": "G1"}).content))
+    cells = [c.value for row in wb["Findings"].iter_rows() for c in row]
+    assert "=1+1" in cells and all("\x0b" not in str(c) for c in cells)
+
+
+def test_odd_upload_names_are_refused_cleanly(client):
+    for name in ("..", ".", "a\x00b.csv", ""):
+        r = client.post("/imports", files=[("files", (name, b"id,title\nR-X,t\n"))])
+        assert r.status_code in (422, 400), (name, r.status_code)
+
+
+def test_areas_match_whatever_their_case(client):
+    assert client.get("/gaps/areas/people").status_code == 200
+    assert client.get("/views/area/people").status_code == 200
+    assert client.get("/views/heatmap", params={"area": "PEOPLE"}).status_code == 200
+    assert client.get("/views/heatmap", params={"area": "Finance"}).status_code == 422

@@ -98,3 +98,16 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(CorruptStore, match="cannot read"):
         EmbeddedStore(bad)
+
+
+def test_a_graph_being_read_is_not_changed_by_a_write(tmp_path):
+    store = EmbeddedStore(tmp_path / "map.json")
+    small_map(store)
+    view = store.graph_view()
+    nodes = iter(view.nodes)
+    next(nodes)
+    store.upsert([node_from_dict("Risk", {"id": "R-NEW", "title": "t"})])
+    store.delete_node("P1")
+    assert sum(1 for _ in nodes) == view.number_of_nodes() - 1  # iteration goes on undisturbed
+    assert "R-NEW" not in view and "P1" in view
+    assert "R-NEW" in store.graph_view() and "P1" not in store.graph_view()

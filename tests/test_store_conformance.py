@@ -315,3 +315,16 @@ def test_version_changes_with_every_write_and_only_then(store):
         write()
         seen.append(store.version())
     assert None not in seen and len(set(seen)) == len(seen)
+
+
+def test_create_only_refuses_existing_ids_and_writes_nothing(store):
+    from graphmodel import Conflict
+
+    small_map(store)
+    before = snapshot(store)
+    with pytest.raises(Conflict, match="'P1'"):
+        store.upsert([N("Risk", {"id": "R9", "title": "new"}), N("Process", {"id": "P1", "name": "x", "area": "y"})],
+                     create_only=True)
+    assert snapshot(store) == before
+    store.upsert([N("Risk", {"id": "R9", "title": "new"})], create_only=True)
+    assert store.node("R9").title == "new"

@@ -15,8 +15,9 @@ import networkx as nx
 
 from graphmodel.gaps.model import Report, SourceScore, Status
 from graphmodel.schema import LINE_NAMES, LINES
+from graphmodel.values import same_area
 
-from . import style
+from . import scope, style
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,14 @@ def heat_map(g: nx.MultiDiGraph, report: Report, area: str | None = None) -> Hea
     rows = []
     for n, d in g.nodes(data=True):
         node = d["node"]
-        if d["kind"] != "Process" or (area is not None and node.area != area):
+        if d["kind"] != "Process" or (area is not None and not same_area(node.area, area)):
             continue
         a = assessed.get(n)
         sources = a.sources if a else ()
         cells = tuple(Cell(line, tuple(s for s in sources if s.line == line)) for line in LINES)
         rows.append(Row(n, node.name, node.area, a.status if a else None, a.score if a else None, cells))
+    if area is not None and not rows:
+        raise scope.unknown_area(g, area)
     rows.sort(key=lambda r: (r.area, r.name.lower(), r.process_id))
     return HeatMap(report.as_of, tuple(rows))
 

@@ -8,6 +8,7 @@ import networkx as nx
 
 from graphmodel.errors import NotFound, Problem, ValidationError
 from graphmodel.gaps.model import Report
+from graphmodel.values import same_area
 
 PROCESS = "Process"
 
@@ -40,12 +41,16 @@ def areas_of_processes(g: nx.MultiDiGraph) -> list[str]:
 
 def area_view(g: nx.MultiDiGraph, area: str) -> nx.MultiDiGraph:
     """The processes of one area and everything linked to them."""
-    processes = [n for n, d in g.nodes(data=True) if d["kind"] == PROCESS and d["node"].area == area]
+    processes = [n for n, d in g.nodes(data=True) if d["kind"] == PROCESS and same_area(d["node"].area, area)]
     if not processes:
-        known = ", ".join(repr(a) for a in areas_of_processes(g)) or "none"
-        raise ValidationError([Problem(f"no process has this area; areas in the map: {known}",
-                                       PROCESS, None, "area", area)])
+        raise unknown_area(g, area)
     return _induced(g, _within(g, processes, 1))
+
+
+def unknown_area(g: nx.MultiDiGraph, area: str) -> ValidationError:
+    known = ", ".join(repr(a) for a in areas_of_processes(g)) or "none"
+    return ValidationError([Problem(f"no process has this area; areas in the map: {known}", PROCESS, None, "area",
+                                    area)])
 
 
 def neighbourhood_view(g: nx.MultiDiGraph, node_id: str, depth: int = 2) -> nx.MultiDiGraph:

@@ -6,6 +6,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from graphmodel.gaps.command import write_csv
 from graphmodel.store import Store
@@ -23,6 +24,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _append(ws, values: list) -> None:
+    """A row of user text kept as text: control characters Excel refuses are dropped, and text
+    that starts like a formula is stored as a string, not a formula."""
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+            cell.data_type = "s"
 
 
 @router.get("/graph.json", summary="The whole graph as JSON", responses={200: {"content": {"application/json": {}}}})
@@ -65,16 +75,11 @@ def findings_xlsx(request: Request, as_of: dt.date | None = Query(None), rule: l
     sheet.title = "Findings"
     sheet.append(["rule", "severity", "kind", "node_id", "name", "area", "reasons"])
     for f in report.findings:
-        sheet.append([f.rule, f.severity.value, f.kind, f.node_id, f.label, f.area or "", "\n".join(f.reasons)])
+        _append(sheet, [f.rule, f.severity.value, f.kind, f.node_id, f.label, f.area or "", "\n".join(f.reasons)])
     processes = wb.create_sheet("Processes")
     processes.append(["process_id", "name", "area", "class", "score", "rules"])
     for a in report.assessments:
-        processes.append([a.process_id, a.name, a.area, a.status.value, round(a.score, 3), ", ".join(a.rules)])
-    for ws in (sheet, processes):  # text that looks like a formula stays text
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-                    cell.data_type = "s"
+        _append(processes, [a.process_id, a.name, a.area, a.status.value, round(a.score, 3), ", ".join(a.rules)])
     buf = io.BytesIO()
     wb.save(buf)
     return _download(buf.getvalue(), XLSX, f"findings-{report.as_of}.xlsx")

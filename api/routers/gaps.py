@@ -65,9 +65,10 @@ def one_rule(request: Request, rule_id: str, as_of: dt.date | None = AsOf, store
             responses={404: RESPONSES[404]})
 def one_area(request: Request, area: str, as_of: dt.date | None = AsOf, explain: bool = Explain,
              store: Store = Depends(get_store), _: Principal = Analyst):
-    if not store.list_nodes("Process", {"area": area}, limit=1).total:
+    body = _report(request, store, as_of=as_of, area=area, explain=explain)
+    if not body["assessments"]:
         raise NotFound(f"area {area!r} (no process has it)")
-    return json_response(_report(request, store, as_of=as_of, area=area, explain=explain))
+    return json_response(body)
 
 
 @router.get("/nodes/{node_id:path}", response_model=GapReportOut, summary="One node's findings",

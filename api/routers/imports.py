@@ -83,7 +83,9 @@ async def upload(request: Request, files: list[UploadFile] = File(..., descripti
         paths, names, total = [], {}, 0
         for n, upload in enumerate(files):
             # Keep the user's file name (errors name it) but never its directories.
-            name = PurePath((upload.filename or f"upload-{n}").replace("\\", "/")).name or f"upload-{n}"
+            name = PurePath((upload.filename or "").replace("\\", "/")).name
+            if name in ("", ".", "..") or "\x00" in name:
+                name = f"upload-{n}"
             folder = Path(tmp) / str(n)  # one folder per file: two uploads may share a name
             folder.mkdir()
             path = folder / name

@@ -36,9 +36,10 @@ def _routes(kind: str) -> None:
                      "application/json": {"example": {k: v for k, v in example.items() if v is not None}}}}})
     def create(node: model, store: Store = Depends(get_store), audit: AuditLog = Depends(get_audit),
                who: Principal = Depends(require(Role.editor))):
-        if store.kinds([node.id]):
-            raise Conflict(f"a node with id {node.id!r} already exists; use PUT to replace it")
-        store.upsert([node])
+        try:
+            store.upsert([node], create_only=True)
+        except Conflict:
+            raise Conflict(f"a node with id {node.id!r} already exists; use PUT to replace it") from None
         audit.record(who.name, "create node", kind=kind, id=node.id)
         return node_out(node)
 

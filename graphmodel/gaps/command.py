@@ -61,13 +61,19 @@ def write_json(report: Report, out: TextIO, explain: bool = False) -> None:
     out.write("\n")
 
 
+def spreadsheet_text(value: str) -> str:
+    """Text a spreadsheet will show as text: a leading =, +, - or @ would make it a formula, and
+    names and ids come from users."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def write_csv(report: Report, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for f in report.findings:
         row = f.as_dict()
-        writer.writerow([row["rule"], row["severity"], row["kind"], row["node_id"], row["label"], row["area"] or "",
-                         "; ".join(row["reasons"])])
+        writer.writerow([row["rule"], row["severity"], row["kind"], *map(spreadsheet_text, (
+            row["node_id"], row["label"], row["area"] or "", "; ".join(row["reasons"])))])
 
 
 def write_table(report: Report, out: TextIO, explain: bool = False, report_area: str | None = None) -> None:

@@ -18,6 +18,7 @@ import networkx as nx
 from dateutil.relativedelta import relativedelta
 
 from ..schema import SCHEMA
+from ..values import same_area
 from .policy import Policy
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ class Context:
         return self.as_of - relativedelta(months=self.policy.independent_months)
 
     def in_area(self, area: str | None) -> bool:
-        return self.area is None or (area or "").lower() == self.area.lower()
+        return self.area is None or same_area(area, self.area)
 
     def age_days(self, source: SourceFact) -> int | None:
         return None if source.last_assured is None else (self.as_of - source.last_assured).days

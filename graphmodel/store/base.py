@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequenc
 
 import networkx as nx
 
-from ..errors import NotFound, Problem, ValidationError
+from ..errors import Conflict, NotFound, Problem, ValidationError
 from ..models import NODE_MODELS, Edge, Node
 from ..schema import KEY, SCHEMA
 
@@ -201,15 +201,19 @@ class Store(abc.ABC):
 
     # -- writes -------------------------------------------------------------
     def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = (),
-               progress: Progress | None = None) -> WriteResult:
+               progress: Progress | None = None, create_only: bool = False) -> WriteResult:
         """Create or replace nodes (by id) and create or update edges, in one transaction.
-        `progress`, if given, hears how far a large write has gone, batch by batch."""
+        `progress`, if given, hears how far a large write has gone, batch by batch; with
+        `create_only`, a node whose id is already stored is a Conflict, checked in the transaction."""
         batch, problems = prepare(nodes, edges)
         if problems:
             raise ValidationError(problems)
         with self._write_tx() as tx:
             ids = {n.id for n in batch.nodes} | {e.source for e in batch.edges} | {e.target for e in batch.edges}
-            problems = check_against(batch, tx.kinds(ids))
+            stored = tx.kinds(ids)
+            if create_only and (taken := sorted(n.id for n in batch.nodes if n.id in stored)):
+                raise Conflict(f"already exists: {', '.join(map(repr, taken))}")
+            problems = check_against(batch, stored)
             if problems:
                 raise ValidationError(problems)
             tx.apply(batch, progress or _silent)

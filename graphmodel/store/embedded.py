@@ -49,6 +49,7 @@ class EmbeddedStore(Store):
         self._lock = threading.RLock()
         self._g = nx.MultiDiGraph()
         self._signature: tuple[int, int, int] | None = None
+        self._generation = 0  # counts every graph this object has held
         self._refresh()
 
     # -- persistence --------------------------------------------------------
@@ -66,6 +67,7 @@ class EmbeddedStore(Store):
             return
         self._g = self._read() if sig is not None else nx.MultiDiGraph()
         self._signature = sig
+        self._generation += 1
 
     def _read(self) -> nx.MultiDiGraph:
         try:
@@ -89,12 +91,12 @@ class EmbeddedStore(Store):
                 source=source, rel=rel, target=target, note=note))
         return g
 
-    def _write(self) -> None:
+    def _write(self, g: nx.MultiDiGraph) -> None:
         doc = {
             "format": FORMAT,
             "version": VERSION,
-            "nodes": [[d["kind"], d["node"].properties()] for _, d in self._g.nodes(data=True)],
-            "edges": [[s, k, t, d["edge"].note] for s, t, k, d in self._g.edges(keys=True, data=True)],
+            "nodes": [[d["kind"], d["node"].properties()] for _, d in g.nodes(data=True)],
+            "edges": [[s, k, t, d["edge"].note] for s, t, k, d in g.edges(keys=True, data=True)],
         }
         fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
         try:
@@ -114,17 +116,17 @@ class EmbeddedStore(Store):
         self._signature = self._stat()
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Exclusive across threads and processes; on any failure memory is re-read from the intact file."""
+    def _writing(self) -> Iterator[nx.MultiDiGraph]:
+        """Exclusive across threads and processes. Changes go to a copy that replaces the graph only
+        once the file is written: readers (an analysis in another thread, say) keep a graph that no
+        write changes under them, and a failed write leaves both memory and file as they were."""
         with self._lock, self._file_lock:
             self._refresh()
-            try:
-                yield
-                self._write()
-            except BaseException:
-                self._signature = None
-                self._refresh()
-                raise
+            g = self._g.copy()
+            yield g
+            self._write(g)
+            self._g = g
+            self._generation += 1
 
     @contextmanager
     def _reading(self) -> Iterator[nx.MultiDiGraph]:
@@ -135,25 +137,25 @@ class EmbeddedStore(Store):
     # -- writes -------------------------------------------------------------
     @contextmanager
     def _write_tx(self) -> Iterator["_Tx"]:
-        with self._writing():
-            yield _Tx(self._g)
+        with self._writing() as g:
+            yield _Tx(g)
 
     def delete_node(self, node_id: str) -> None:
-        with self._writing():
-            if node_id not in self._g:
+        with self._writing() as g:
+            if node_id not in g:
                 raise NotFound(f"node {node_id!r}")
-            self._g.remove_node(node_id)
+            g.remove_node(node_id)
 
     def delete_edge(self, source: str, rel: str, target: str) -> None:
         check_rel(rel)
-        with self._writing():
-            if not self._g.has_edge(source, target, key=rel):
+        with self._writing() as g:
+            if not g.has_edge(source, target, key=rel):
                 raise NotFound(f"edge {source} -{rel}-> {target}")
-            self._g.remove_edge(source, target, key=rel)
+            g.remove_edge(source, target, key=rel)
 
     def clear(self) -> None:
-        with self._writing():
-            self._g.clear()
+        with self._writing() as g:
+            g.clear()
 
     # -- reads --------------------------------------------------------------
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
@@ -225,11 +227,12 @@ class EmbeddedStore(Store):
     def version(self) -> object | None:
         with self._lock:
             self._refresh()
-            # The file's identity, size and mtime: every write replaces the file. No file yet: empty.
-            return self._signature or "empty"
+            # Every graph held gets a new generation; the file's identity, size and mtime tell this
+            # store's objects in other processes apart (they count their own generations).
+            return (self._signature, self._generation)
 
     def graph_view(self) -> nx.MultiDiGraph:
-        """The live graph, read-only, without copying; for analysis within one call."""
+        """The current graph, read-only, without copying: writes replace it rather than change it."""
         with self._reading() as g:
             return g.copy(as_view=True)
 
