@@ -1,5 +1,6 @@
 """The web pages for panel members: dashboard, network views, heat map, and their assets."""
 import datetime as dt
+from typing import Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -76,20 +77,16 @@ def heatmap_page(request: Request, area: str | None = None, as_of: dt.date | Non
     return pages.heatmap_page(g, report, area, **SERVED)
 
 
-@router.get(urls.heatmap_url("png"), response_class=Response, summary="The heat map as PNG, for panel papers",
-            responses={200: {"content": {"image/png": {}}}})
-def heatmap_png(request: Request, area: str | None = None, as_of: dt.date | None = AsOf,
-                store: Store = Depends(get_store), _: Principal = Viewer):
-    g, report = _analysed(request, store, as_of)
-    return Response(heatmap.heatmap_png(heatmap.heat_map(g, report, area)), media_type="image/png")
+IMAGES = {"png": ("image/png", heatmap.heatmap_png), "svg": ("image/svg+xml", heatmap.heatmap_svg)}
 
 
-@router.get(urls.heatmap_url("svg"), response_class=Response, summary="The heat map as SVG, for panel papers",
-            responses={200: {"content": {"image/svg+xml": {}}}})
-def heatmap_svg(request: Request, area: str | None = None, as_of: dt.date | None = AsOf,
-                store: Store = Depends(get_store), _: Principal = Viewer):
+@router.get("/views/heatmap.{fmt}", response_class=Response, summary="The heat map as PNG or SVG, for panel papers",
+            responses={200: {"content": {media: {} for media, _ in IMAGES.values()}}})
+def heatmap_image(request: Request, fmt: Literal["png", "svg"], area: str | None = None,
+                  as_of: dt.date | None = AsOf, store: Store = Depends(get_store), _: Principal = Viewer):
     g, report = _analysed(request, store, as_of)
-    return Response(heatmap.heatmap_svg(heatmap.heat_map(g, report, area)), media_type="image/svg+xml")
+    media, render = IMAGES[fmt]
+    return Response(render(heatmap.heat_map(g, report, area)), media_type=media)
 
 
 @router.get(urls.ASSET_BASE + "/{name}", response_class=Response, include_in_schema=False)
