@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, Iterable, Literal
 
+import networkx as nx
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -112,13 +113,26 @@ class WhatIfOut(BaseModel):
 
 
 class ReportCache:
-    """The last few gap reports, reused while the store reports the same version: a national
-    report takes about a second to compute, and panel members and analysts ask for the same one."""
+    """The last few gap reports, and the last exported graph, reused while the store reports the
+    same version: a national report takes about a second to compute and every page needs one, and
+    panel members and analysts ask for the same ones."""
 
     def __init__(self, size: int = 8):
         self.size = size
         self._reports: OrderedDict[tuple, Report] = OrderedDict()
+        self._graph: tuple[object, nx.MultiDiGraph] | None = None
         self._lock = threading.Lock()
+
+    def graph(self, store: Store) -> nx.MultiDiGraph:
+        """The whole graph, as `store.export()` gives it; callers only read it."""
+        version = store.version()
+        cached = self._graph
+        if version is not None and cached is not None and cached[0] == version:
+            return cached[1]
+        g = store.export()
+        if version is not None:
+            self._graph = (version, g)
+        return g
 
     def report(self, store: Store, *, as_of: dt.date | None, policy: Policy | None,
                rules: Iterable[str] | None = None, area: str | None = None) -> Report:

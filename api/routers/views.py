@@ -22,7 +22,7 @@ SERVED = {"asset_base": urls.ASSET_BASE, "links": True}
 
 
 def _analysed(request: Request, store: Store, as_of: dt.date | None):
-    return store.export(), report_for(request, store, as_of=as_of)
+    return request.app.state.reports.graph(store), report_for(request, store, as_of=as_of)
 
 
 @router.get("/", include_in_schema=False)
