@@ -214,7 +214,7 @@ def test_heat_map_images(g, report):
 
 def test_dashboard_counts_and_links(g, report):
     html = pages.dashboard_page(g, report)
-    cov = {c["area"]: c for c in pages.coverage_by_area(g, report)}
+    cov = {c["area"]: c for c in pages.coverage_by_area(report)}
     assert cov["People"]["processes"] == 2 and dict(cov["People"]["counts"])[style.Status.UNCOVERED] == 1
     assert 'href="/views/node/R%202%2Fa%26b%3F?depth=2"' in html
     assert 'href="/views/chain/P-PE-2"' in html and 'href="/views/area/Information%20Quality"' in html

@@ -17,6 +17,7 @@ import networkx as nx
 from markupsafe import Markup
 
 from graphmodel.gaps.model import Report, Status
+from graphmodel.gaps.summary import area_counts
 from graphmodel.schema import LINE_NAMES, LINES, SCHEMA
 
 from . import assets, scope, style, urls
@@ -131,17 +132,14 @@ def heatmap_page(g: nx.MultiDiGraph, report: Report, area: str | None = None, *,
                    as_of=report.as_of, **_heat_context(hm))
 
 
-def coverage_by_area(g: nx.MultiDiGraph, report: Report) -> list[dict[str, Any]]:
+def coverage_by_area(report: Report) -> list[dict[str, Any]]:
     """Per area: how many processes are uncovered, weak and adequate, and their mean strength."""
-    assessed = {a.process_id: a for a in report.assessments}
-    out = []
-    for area in scope.areas_of_processes(g):
-        ids = [n for n, d in g.nodes(data=True) if d["kind"] == "Process" and d["node"].area == area]
-        found = [assessed[n] for n in ids if n in assessed]
-        counts = Counter(a.status for a in found)
-        out.append({"area": area, "processes": len(ids), "counts": [(s, counts.get(s, 0)) for s in Status],
-                    "mean": sum(a.score for a in found) / len(found) if found else None})
-    return out
+    scores: dict[str, list[float]] = {}
+    for a in report.assessments:
+        scores.setdefault(a.area, []).append(a.score)
+    return [{"area": area, "processes": row["processes"], "counts": [(s, row[s.value]) for s in Status],
+             "mean": sum(scores[area]) / len(scores[area])}
+            for area, row in area_counts(report).items()]
 
 
 def dashboard_page(g: nx.MultiDiGraph, report: Report, *, asset_base: str | None = None,
@@ -150,7 +148,7 @@ def dashboard_page(g: nx.MultiDiGraph, report: Report, *, asset_base: str | None
     findings = sorted(report.findings, key=lambda f: (severity_order[f.severity.value], f.rule, f.node_id))
     rules = sorted(Counter(f.rule for f in report.findings).items(), key=lambda kv: (len(kv[0]), kv[0]))
     return _render("dashboard.html", "dashboard", asset_base, links, title="Assurance dashboard",
-                   as_of=report.as_of, coverage=coverage_by_area(g, report), rules=rules, findings=findings,
+                   as_of=report.as_of, coverage=coverage_by_area(report), rules=rules, findings=findings,
                    severity_colours={s.value: c for s, c in style.SEVERITY_COLOURS.items()},
                    rule_title=style.rule_title,
                    **_heat_context(heat_map(g, report)))
