@@ -13,7 +13,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from graphmodel.gaps import Policy, Report, analyse
-from graphmodel.gaps.command import as_json
 from graphmodel.store import Store
 
 

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from graphmodel import SCHEMA, Edge, NotFound
+from graphmodel import SCHEMA, Edge
 from graphmodel.store import Store
 
 from ..audit import AuditLog
@@ -41,5 +41,3 @@ def delete_edge(source: str, rel: RelQuery, target: str, store: Store = Depends(
     audit.record(who.name, "delete edge", source=source, rel=rel, target=target)
     return Response(status_code=204)
 
-
-__all__ = ["router", "NotFound"]

@@ -46,8 +46,9 @@ def cypher(query: str) -> str:
 # Patterns label only their starting node: the schema already fixes the kind at the
 # far end of each relationship type, and an extra label there can lead the planner
 # to scan that label and join, which is quadratic on large maps. For the same reason
-# withdrawn sources are filtered out of an expanded list, not inside a subquery or
-# a pattern's WHERE, where the planner may choose an index scan per process.
+# existence checks and pattern comprehensions filter withdrawn sources out of an
+# expanded list rather than in their own WHERE, where the planner may choose an
+# index scan per process.
 AREA = "($area IS NULL OR toLower(p.area) = $area)"
 SOURCE_MAP = ("{id: s.id, name: s[$labels.AssuranceSource], line: s.line, "
               "opinion: coalesce($opinions[s.id], s.opinion, 'unrated'), "

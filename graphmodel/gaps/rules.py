@@ -142,7 +142,7 @@ def _explain_g3(hit: Hit, ctx: Context) -> list[str]:
 G3 = Rule(
     "G3", "No independent assurance",
     "No internal audit (line 3) or external body (line 4) has given assurance over the process recently enough "
-    f"(by default within 36 months).",
+    "(by default within 36 months).",
     "Process",
     _process_query("none(x IN sources WHERE x.line IN $independent AND coalesce(x.last_assured >= $cutoff, false))"),
     _per_process(lambda p, ctx: None if any(_independent_within(s, ctx) for s in p.sources) else p.sources),

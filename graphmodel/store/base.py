@@ -16,7 +16,7 @@ import networkx as nx
 
 from ..errors import Conflict, NotFound, Problem, ValidationError
 from ..models import NODE_MODELS, Edge, Node
-from ..schema import KEY, SCHEMA
+from ..schema import SCHEMA
 
 
 class Direction(str, enum.Enum):
@@ -313,10 +313,6 @@ def to_graph(nodes: Iterable[Node], edges: Iterable[Edge]) -> nx.MultiDiGraph:
     return g
 
 
-def page(items: Sequence[Node], total: int, offset: int, limit: int) -> Page:
-    return Page(list(items), total, offset, limit)
-
-
 def check_paging(offset: int, limit: int) -> None:
     problems = []
     if offset < 0:
@@ -336,4 +332,4 @@ def _silent(done: int, total: int) -> None:
     pass
 
 
-__all__ = ["Store", "Direction", "Neighbour", "Page", "Counts", "WriteResult", "Batch", "to_graph", "KEY"]
+__all__ = ["Store", "Direction", "Neighbour", "Page", "Counts", "WriteResult", "Batch", "to_graph"]

@@ -9,7 +9,6 @@ explicit transaction, so a load is all-or-nothing.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import threading
 from typing import Any, Iterable, Iterator, Mapping
 
