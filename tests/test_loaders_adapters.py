@@ -1,4 +1,4 @@
-"""Register adapters, tested on the real papers in ../shared/reference (beside the repository) and small samples."""
+"""Register adapters, tested on real public papers (tests/data/reference) and small samples."""
 from __future__ import annotations
 
 import argparse
@@ -10,11 +10,11 @@ import openpyxl
 from loaders.command import run_load
 from loaders.load import load, parse_paths
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+DATA = Path(__file__).parent / "data"
+REFERENCE = DATA / "reference"
 RISK_PAPER = REFERENCE / "leicestershire-jarap-2013-risk-register-and-assurance-framework.txt"
 DELIVERY_PAPER = REFERENCE / "opcc-2018-police-and-crime-plan-delivery-plan-report.txt"
 PROGRAMME_PAPER = REFERENCE / "west-mercia-2016-draft-assurance-programme.txt"
-DATA = Path(__file__).parent / "data"
 
 
 def by_id(parsed):
