@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from fastapi import FastAPI
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
         app.state.store = store if store is not None else open_store(settings.store)
-        log.info("store: %s", app.state.store.backend)
+        log.info("Store: %s, %s", app.state.store.backend, app.state.store.location)
         try:
             yield
         finally:

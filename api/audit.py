@@ -25,7 +25,7 @@ class AuditLog:
         self._lock = threading.Lock()
 
     def record(self, who: str, action: str, **what: Any) -> AuditEntry:
-        entry = AuditEntry(dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), who, action, what)
+        entry = AuditEntry(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), who, action, what)
         line = json.dumps(asdict(entry), ensure_ascii=False, default=str) + "\n"
         with self._lock:
             # O_APPEND: entries are only ever added, never rewritten, even across processes.
@@ -42,4 +42,4 @@ class AuditLog:
             return []
         with self.path.open(encoding="utf-8") as fh:
             lines = fh.readlines()
-        return [AuditEntry(**json.loads(l)) for l in lines[offset:offset + limit]]
+        return [AuditEntry(**json.loads(line)) for line in lines[offset:offset + limit]]

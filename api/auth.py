@@ -5,7 +5,9 @@ import enum
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyCookie, APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -61,9 +63,20 @@ _bearer = HTTPBearer(auto_error=False, description="An API key as a bearer token
 _cookie = APIKeyCookie(name=COOKIE, auto_error=False, description="Set by the sign-in page.")
 
 
-def principal(request: Request, header: str | None = Depends(_header),
-              bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
-              cookie: str | None = Depends(_cookie)) -> Principal:
+def recognise(keys: Sequence[ApiKey], presented: str) -> ApiKey | None:
+    """The configured key whose hash matches, compared in constant time and against every key,
+    so the time taken says nothing about how much of a hash matched, or which entry did."""
+    d = digest(presented)
+    found = None
+    for key in keys:
+        if hmac.compare_digest(key.digest, d):
+            found = key
+    return found
+
+
+def principal(request: Request, header: Annotated[str | None, Depends(_header)],
+              bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+              cookie: Annotated[str | None, Depends(_cookie)]) -> Principal:
     keys: list[ApiKey] = request.app.state.keys
     if not keys:
         return LOCAL
@@ -71,17 +84,16 @@ def principal(request: Request, header: str | None = Depends(_header),
     if not presented:
         raise HTTPException(401, "an API key is needed: send it as X-API-Key or a bearer token",
                             headers={"WWW-Authenticate": "Bearer"})
-    d = digest(presented)
-    for key in keys:
-        if hmac.compare_digest(key.digest, d):
-            return Principal(key.name, key.role)
-    raise HTTPException(401, "the API key is not recognised", headers={"WWW-Authenticate": "Bearer"})
+    key = recognise(keys, presented)
+    if key is None:
+        raise HTTPException(401, "the API key is not recognised", headers={"WWW-Authenticate": "Bearer"})
+    return Principal(key.name, key.role)
 
 
-def require(role: Role):
+def require(role: Role) -> Callable[[Principal], Principal]:
     """A dependency that admits `role` and the roles above it."""
 
-    def check(who: Principal = Depends(principal)) -> Principal:
+    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
         if who.role < role:
             raise HTTPException(403, f"this needs the {role.name} role; {who.name} has {who.role.name}")
         return who

@@ -3,53 +3,64 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from graphmodel.errors import AssuranceMapError
 from graphmodel.store import STORE_ENV, Store, open_store
 
+StoreCommand = Callable[[argparse.Namespace, Store], int]
+SERVERS = ("serve", "demo")  # they open their store themselves, from their settings
+
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="assurance-map", description="Assurance maps for police governance.")
-    p.add_argument("--store", help=f"embedded store file, or a bolt:// or neo4j:// URI "
-                                   f"(default: ${STORE_ENV}, then a file in your data directory)")
+    # Global options, accepted before or after the command: each parser knows them, and a default of
+    # SUPPRESS means a command's parser never overwrites a value given before the command.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", default=argparse.SUPPRESS,
+                        help=f"embedded store file, or a bolt:// or neo4j:// URI (default: ${STORE_ENV}, then a "
+                             "file in your data directory; for demo, its own demo.json there)")
+    p = argparse.ArgumentParser(prog="assurance-map", description="Assurance maps for police governance.",
+                                parents=[common])
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    load = sub.add_parser("load", help="validate and import maps (workbook, CSV folder, YAML or JSON)")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, parents=[common])
+
+    load = command("load", "validate and import maps (workbook, CSV folder, YAML or JSON) or registers")
     load.add_argument("paths", nargs="+", metavar="PATH")
     load.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     load.add_argument("--adapter", default="auto",
                       help="input layout: auto (default, by extension and content), generic, risk-register, "
                            "delivery-plan or assurance-programme")
 
-    gaps = sub.add_parser("gaps", help="print gap findings")
+    gaps = command("gaps", "print gap findings")
     gaps.add_argument("--rule", help="comma-separated rule ids, e.g. G1,G2")
     gaps.add_argument("--as-of", help="date the rules are judged at (default: today)")
     gaps.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
-    gaps.add_argument("--area", help="only processes of this area")
+    gaps.add_argument("--area", help="only the processes of this area (any case)")
     gaps.add_argument("--format", choices=("json", "table", "csv"), default="table")
     gaps.add_argument("--explain", action="store_true", help="show the arithmetic behind each score")
 
-    view = sub.add_parser("view", help="write a self-contained interactive view")
-    view.add_argument("--out", required=True, help="the HTML file to write")
-    view.add_argument("--area")
+    view = command("view", "write a self-contained interactive view (or the heat map as PNG or SVG)")
+    view.add_argument("--out", required=True, help="the file to write: .html, or .png / .svg for the heat map")
+    view.add_argument("--area", help="only this area's processes and what links to them")
     view.add_argument("--focus", help="id of the node at the centre")
-    view.add_argument("--depth", type=int, default=2)
+    view.add_argument("--depth", type=int, default=2, help="links from --focus (default 2)")
     view.add_argument("--kind", choices=("map", "gaps", "chain", "heatmap"), default="map",
                       help="map (default), gaps only, oversight chain of --focus, or the heat map")
-    view.add_argument("--as-of")
-    view.add_argument("--policy")
+    view.add_argument("--as-of", help="date the rules are judged at (default: today)")
+    view.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
 
-    serve = sub.add_parser("serve", help="run the HTTP API and the web pages")
-    serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    for name, help in (("serve", "run the HTTP API and the web pages"),
+                       ("demo", "load the bundled pilot-area maps (once) and serve them")):
+        server = command(name, help)
+        server.add_argument("--host", default=None, help="bind address (default 127.0.0.1, or $ASSURANCE_MAP_HOST)")
+        server.add_argument("--port", type=int, default=None, help="port (default 8000, or $ASSURANCE_MAP_PORT)")
+    sub.choices["demo"].add_argument("--no-serve", action="store_true", help="load only")
 
-    demo = sub.add_parser("demo", help="load the bundled pilot-area maps into the embedded store and serve them")
-    demo.add_argument("--host", default=None)
-    demo.add_argument("--port", type=int, default=None)
-    demo.add_argument("--no-serve", action="store_true", help="load only")
-    gen = sub.add_parser("generate", help="make a synthetic map (seeded), to try the tools at scale")
+    gen = command("generate", "make a synthetic map (seeded), to try the tools at scale")
     size = gen.add_mutually_exclusive_group()
     size.add_argument("--size", choices=("force", "national", "stress"), default="force",
                       help="force ~500 processes, national ~20,000, stress ~100,000")
@@ -57,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=1)
     gen.add_argument("--out", help="write an import file (.json, .yaml or .xlsx) instead of loading the store")
 
-    keygen = sub.add_parser("keygen", help="make a new API key and the entry that configures it")
+    keygen = command("keygen", "make a new API key and the entry that configures it")
     keygen.add_argument("--role", required=True, choices=("viewer", "analyst", "editor", "admin"))
     keygen.add_argument("--name", required=True, help="who the key is for (shown in the audit log)")
     return p
@@ -75,40 +86,47 @@ def _keygen(args: argparse.Namespace) -> int:
     return 0
 
 
-def _handler(command: str) -> Callable[[argparse.Namespace, Store], int]:
+def _store_command(command: str) -> StoreCommand:
     # Imported lazily so `assurance-map gaps` does not pay for the web stack.
+    run: StoreCommand
     if command == "load":
         from loaders.command import run_load as run
     elif command == "gaps":
         from graphmodel.gaps.command import run_gaps as run
     elif command == "view":
         from viz.command import run_view as run
-    elif command == "generate":
-        from loaders.synthetic import run_generate as run
-    elif command == "serve":
-        from api.server import run_serve as run
     else:
-        from api.server import run_demo as run
+        from loaders.synthetic import run_generate as run
     return run
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "keygen":
+        return _keygen(args)
+    if args.command in SERVERS:
+        from api.server import run_demo, run_serve
+
+        return (run_serve if args.command == "serve" else run_demo)(args)
+    with open_store(args.store) as store:
+        return _store_command(args.command)(args, store)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # its retry chatter is not for users
-    args = _parser().parse_args(argv)
-    if args.command == "keygen":
-        return _keygen(args)
+    args = _parser().parse_args(argv, namespace=argparse.Namespace(store=None))
     try:
-        # serve and demo open their own store: serve from its settings (which also read .env).
-        store = None if args.command in ("demo", "serve") else open_store(args.store)
-        try:
-            return _handler(args.command)(args, store)
-        finally:
-            if store is not None:
-                store.close()
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except AssuranceMapError as exc:
         print(f"assurance-map {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`assurance-map gaps | head`): stop quietly, as other tools do.
+        # Python would flush stdout again at exit and complain, so point it at nothing first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a command a closed pipe stopped
     except KeyboardInterrupt:
         return 130
 

@@ -1,14 +1,35 @@
-"""Dependencies shared by the routers: the store and the audit log live on app.state."""
-from fastapi import Request
+"""Dependencies shared by the routers, as `Annotated` aliases: the store and the audit log (they live
+on app.state), the caller's role, and the query parameters several routes take."""
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
 
 from graphmodel.store import Store
 
 from .audit import AuditLog
+from .auth import Principal, Role, require
 
 
 def get_store(request: Request) -> Store:
-    return request.app.state.store
+    store: Store = request.app.state.store
+    return store
 
 
 def get_audit(request: Request) -> AuditLog:
-    return request.app.state.audit
+    audit: AuditLog = request.app.state.audit
+    return audit
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+AuditDep = Annotated[AuditLog, Depends(get_audit)]
+
+# The caller, admitted when they hold at least this role.
+Viewer = Annotated[Principal, Depends(require(Role.viewer))]
+Analyst = Annotated[Principal, Depends(require(Role.analyst))]
+Editor = Annotated[Principal, Depends(require(Role.editor))]
+Admin = Annotated[Principal, Depends(require(Role.admin))]
+
+AsOf = Annotated[dt.date | None, Query(description="Judge at this date (default today).")]
+Offset = Annotated[int, Query(ge=0)]
+Limit = Annotated[int, Query(ge=1, le=10_000)]

@@ -18,8 +18,9 @@ def _filter_model(kind: str) -> type[BaseModel]:
     """Optional equality filters typed like the node's own fields (a closed vocabulary stays an enum)."""
     spec = SCHEMA.node(kind)
     node_fields = NODE_MODELS[kind].model_fields
+    optional: dict[str, Any] = {name: info.annotation for name, info in node_fields.items()}
     fields: dict[str, Any] = {
-        f.name: (node_fields[f.name].annotation | None if f.name != "id" else str | None,
+        f.name: (optional[f.name] | None if f.name != "id" else str | None,
                  Field(None, description=f"equals: {f.description}"))
         for f in spec.fields}
     fields["offset"] = (int, Field(0, ge=0))
@@ -29,7 +30,8 @@ def _filter_model(kind: str) -> type[BaseModel]:
 
 NODE_OUT = {kind: _out_model(kind) for kind in SCHEMA.node_names}
 NODE_FILTERS = {kind: _filter_model(kind) for kind in SCHEMA.node_names}
-NodeOut = Annotated[Union[tuple(NODE_OUT.values())], Field(discriminator="kind")]
+# A union of classes made at run time: only the subscript form can spell it.
+NodeOut = Annotated[Union[tuple(NODE_OUT.values())], Field(discriminator="kind")]  # noqa: UP007
 
 
 def node_out(node: Node) -> dict[str, Any]:

@@ -46,7 +46,8 @@ def document(app: FastAPI) -> None:
             spec = get_openapi(title=app.title, version=app.version, description=app.description,
                                routes=app.routes)
             schemas = spec["components"]["schemas"]
-            for model in (ProblemDetail, *ProblemDetail.__subclasses__()):  # e.g. the import report's problem
+            models: list[type[BaseModel]] = [ProblemDetail, *ProblemDetail.__subclasses__()]
+            for model in models:  # the subclasses: e.g. the import report's problem
                 schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 schemas.update(schema.pop("$defs", {}))
                 schemas[model.__name__] = schema
@@ -65,7 +66,7 @@ def document(app: FastAPI) -> None:
             app.openapi_schema = spec
         return app.openapi_schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
 
 
 def problem(status: int, detail: str, errors: list[ProblemItem] | None = None,

@@ -5,7 +5,8 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from typing import Any, Iterable, Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 import networkx as nx
 from fastapi import Request

@@ -4,12 +4,12 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 import uvicorn
 
-from graphmodel.store import Store
-from graphmodel.store.embedded import EmbeddedStore
+from graphmodel.store import Store, open_store
 
 from .app import create_app
 from .settings import LOOPBACK, Settings
@@ -17,9 +17,11 @@ from .settings import LOOPBACK, Settings
 log = logging.getLogger("assurance_map.api")
 
 
-def _settings(args: argparse.Namespace, **overrides: object) -> Settings:
-    given = {k: v for k, v in (("host", args.host), ("port", args.port), ("store", args.store)) if v is not None}
-    return Settings(**given, **overrides)
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from the environment (and .env), with what the command line gave on top."""
+    given: dict[str, Any] = {k: v for k, v in (("host", args.host), ("port", args.port),
+                                                 ("store", getattr(args, "store", None))) if v is not None}
+    return Settings(**given)
 
 
 def serve(settings: Settings, store: Store | None = None) -> int:
@@ -35,24 +37,27 @@ def serve(settings: Settings, store: Store | None = None) -> int:
     return 0
 
 
-def run_serve(args: argparse.Namespace, store: Store | None = None) -> int:
-    return serve(_settings(args), store)
+def run_serve(args: argparse.Namespace) -> int:
+    return serve(_settings(args))
 
 
 def demo_path() -> Path:
     return Path(platformdirs.user_data_dir("assurance-map", appauthor=False)) / "demo.json"
 
 
-def run_demo(args: argparse.Namespace, store: Store | None) -> int:
+def run_demo(args: argparse.Namespace) -> int:
+    """The store named by --store or ASSURANCE_MAP_STORE, else demo.json in the data directory: the
+    pilot maps are loaded into it when it is empty, and it is served."""
     from loaders.bundled import load_demo
 
-    path = Path(args.store) if args.store else demo_path()
-    demo_store = EmbeddedStore(path)
-    if demo_store.counts().total_nodes == 0:  # load once; later runs keep any edits
-        report = load_demo(demo_store)
-        log.info("Loaded the pilot-area maps into %s: %s", path, report.summary())
-    else:
-        log.info("Using the demo maps already in %s", path)
-    if args.no_serve:
-        return 0
-    return serve(_settings(args, store=str(path)), demo_store)
+    settings = _settings(args)
+    settings = settings.model_copy(update={"store": settings.store or str(demo_path())})
+    with open_store(settings.store) as store:
+        if store.counts().total_nodes == 0:  # load once; later runs keep any edits
+            report = load_demo(store)
+            log.info("Loaded the pilot-area maps into %s: %s", store.location, report.summary())
+        else:
+            log.info("Serving the map already in %s (an empty store gets the pilot-area maps)", store.location)
+        if getattr(args, "no_serve", False):
+            return 0
+        return serve(settings, store)

@@ -6,7 +6,6 @@ import platform
 from importlib import metadata
 from typing import Any
 
-
 PACKAGES = ("networkx", "neo4j", "neo4j-rust-ext", "pydantic", "fastapi", "uvicorn", "pyvis")
 
 

@@ -41,7 +41,7 @@ class Peak:
     start_mb: float = 0.0
     peak_mb: float = 0.0
 
-    def __enter__(self) -> "Peak":
+    def __enter__(self) -> Peak:
         self.method = "VmHWM reset per step" if _reset_peak() else "ru_maxrss (process peak so far)"
         self.start_mb = round((_status_kb("self", "VmRSS") or 0) / 1024, 1)
         return self

@@ -19,10 +19,12 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
+from graphmodel.files import atomic_write
 from graphmodel.store import Store
 from graphmodel.store.embedded import EmbeddedStore
 from loaders.synthetic import AS_OF, SIZES, SLICE_ROWS, generate
@@ -103,7 +105,8 @@ def open_stores(opts: Options, work: Path, say: Say) -> Iterator[tuple[dict[str,
                 server = start_server()
                 stack.callback(server.stop)
                 uri, user, password = server.uri, server.user, server.password
-                facts["neo4j_pid"] = server.process.pid
+                if server.process is not None:
+                    facts["neo4j_pid"] = server.process.pid
             store = stack.enter_context(Neo4jStore(uri, user, password))
             store.ping()
             if store.counts().total_nodes and not opts.clear_neo4j:
@@ -114,8 +117,8 @@ def open_stores(opts: Options, work: Path, say: Say) -> Iterator[tuple[dict[str,
                                   "NEO4J_PASSWORD": password or ""}
             stores["neo4j"] = store
         yield stores, facts
-        for store in stores.values():
-            store.clear()
+        for measured in stores.values():
+            measured.clear()
 
 
 def _ratio(fast: float | None, slow: float | None) -> float | None:
@@ -180,8 +183,9 @@ def run(opts: Options, say: Say = print) -> dict[str, Any]:
             generated.append({"size": size, "processes": len(m.processes()), "forces": m.forces,
                               "nodes": len(m.nodes), "edges": len(m.edges),
                               "seconds": round(time.perf_counter() - start, 3)})
-            for name, store in stores.items():
-                env = facts["neo4j_env"] if name == "neo4j" else {"ASSURANCE_MAP_STORE": str(store.path)}
+            for store in stores.values():
+                env = ({"ASSURANCE_MAP_STORE": str(store.path)} if isinstance(store, EmbeddedStore)
+                       else facts["neo4j_env"])
                 runs.append(measure_store(m, size, store, opts, Path(tmp), env, say))
             del m
         views = []
@@ -204,8 +208,8 @@ def run(opts: Options, say: Say = print) -> dict[str, Any]:
         "views": views,
         "targets": targets.check(runs, views),
     }
-    opts.out.parent.mkdir(parents=True, exist_ok=True)
-    opts.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    with atomic_write(opts.out) as fh:
+        fh.write(json.dumps(results, indent=2) + "\n")
     return results
 
 
@@ -223,7 +227,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
 
     def line(cells: list[str]) -> str:  # first column left-aligned, figures right-aligned
-        return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 

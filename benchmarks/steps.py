@@ -6,8 +6,9 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from graphmodel.gaps import Policy, analyse
 from graphmodel.gaps.facts import INDEPENDENT_LINES, Context
@@ -102,11 +103,10 @@ def load_file(m: SyntheticMap, work: Path, fmt: str = ".json") -> dict[str, Any]
 def gap_report(store: Store, repeats: int) -> tuple[dict[str, Any], Report]:
     """`analyse` over the whole map, `repeats` times: the median is the figure, the first
     (cold: query plans and caches empty) is shown too."""
-    times, peak = [], None
-    for _ in range(repeats):
-        seconds, report, p = _timed(lambda: analyse(store, as_of=AS_OF))
-        times.append(seconds)
-        peak = p if peak is None or p.peak_mb > peak.peak_mb else peak
+    runs = [_timed(lambda: analyse(store, as_of=AS_OF)) for _ in range(max(repeats, 1))]
+    times = [seconds for seconds, _, _ in runs]
+    report = runs[-1][1]
+    peak = max((p for _, _, p in runs), key=lambda p: p.peak_mb)
     return {"seconds": round(statistics.median(times), 4), "first_seconds": round(times[0], 4), "repeats": repeats,
             "findings": len(report.findings), "assessments": len(report.assessments), **peak.as_dict()}, report
 

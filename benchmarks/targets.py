@@ -1,8 +1,9 @@
 """The performance targets, each checked against a figure of the same run: PASS or MISS."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from loaders.synthetic import SIZES
 

@@ -27,9 +27,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+
+from graphmodel.files import atomic_write
 
 # Newest 5.26 (LTS) patch on Maven Central when this was written.
 DEFAULT_VERSION = "5.26.30"
@@ -103,9 +105,7 @@ def resolve_classpath(version: str | None = None) -> str:
     if mvn is None:
         raise Neo4jStartError("Maven ('mvn') is needed to fetch the Neo4j jars but is not on PATH")
     cp_file.parent.mkdir(parents=True, exist_ok=True)
-    # Written next to the cache file then renamed, so concurrent runs never
-    # read a half-written classpath.
-    tmp = cp_file.with_name(f"classpath.{os.getpid()}.tmp")
+    tmp = cp_file.with_name(f"classpath.{os.getpid()}.out")  # Maven's own output, read once
     cmd = [
         mvn, "-B", "-q", "--no-transfer-progress", "-Dstyle.color=never",
         "-f", str(POM),
@@ -123,10 +123,11 @@ def resolve_classpath(version: str | None = None) -> str:
             + "\n".join(out[-40:])
         )
     cp = tmp.read_text().strip()
+    tmp.unlink(missing_ok=True)
     if not _classpath_ok(cp):
-        tmp.unlink(missing_ok=True)
         raise Neo4jStartError(f"Maven produced an unusable classpath for Neo4j {version}")
-    os.replace(tmp, cp_file)
+    with atomic_write(cp_file) as fh:  # concurrent runs never read a half-written classpath
+        fh.write(cp)
     return cp
 
 
@@ -190,7 +191,7 @@ def _die_with_parent() -> None:
         pass
 
 
-_running: set["Neo4jServer"] = set()
+_running: set[Neo4jServer] = set()
 
 
 @dataclass(eq=False)
@@ -205,6 +206,10 @@ class Neo4jServer:
     @property
     def port(self) -> int:
         return int(self.uri.rsplit(":", 1)[1])
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     @property
     def auth(self) -> tuple[str, str]:
@@ -228,7 +233,7 @@ class Neo4jServer:
 
     def start_process(self, timeout: float = 180) -> None:
         """(Re)start the JVM on the same home and port; data is kept."""
-        if self.process is not None and self.process.poll() is None:
+        if self.running:
             return
         cmd = [_java(), *_memory_flags(), *JVM_FLAGS, ENTRY_CLASS, f"--home-dir={self.home}",
                f"--config-dir={self.home / 'conf'}"]
@@ -276,7 +281,7 @@ class Neo4jServer:
         deadline = time.monotonic() + timeout
         last_error: Exception | None = None
         while True:
-            code = self.process.poll()
+            code = self.process.poll() if self.process is not None else None
             if code is not None:
                 raise Neo4jStartError(
                     f"Neo4j exited with code {code} while starting (home {self.home}).\n"
@@ -285,13 +290,12 @@ class Neo4jServer:
             try:
                 # Short timeouts so a socket that accepts but never answers
                 # cannot stall the loop past the deadline or an early exit.
+                # A session query rather than execute_query: the latter
+                # retries on its own for 30 s and would hide the deadline.
                 with GraphDatabase.driver(
                     self.uri, auth=self.auth, connection_timeout=2, connection_acquisition_timeout=3,
-                ) as driver:
-                    # A session query rather than execute_query: the latter
-                    # retries on its own for 30 s and would hide the deadline.
-                    with driver.session() as session:
-                        session.run("RETURN 1").consume()
+                ) as driver, driver.session() as session:
+                    session.run("RETURN 1").consume()
                 return
             except AuthError as e:
                 raise Neo4jStartError(f"Neo4j rejected the generated credentials: {e}\n{self.log_tail()}") from e
@@ -396,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"NEO4J_URI={server.uri}\nNEO4J_USER={server.user}\nNEO4J_PASSWORD={server.password}", flush=True)
     print(f"Neo4j running, home {server.home}; Ctrl-C to stop", file=sys.stderr, flush=True)
     try:
-        while server.process.poll() is None:
+        while server.running:
             time.sleep(1)
         print(f"Neo4j exited unexpectedly:\n{server.log_tail()}", file=sys.stderr)
         return 1

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from typing import Any, ClassVar, Literal, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
@@ -23,9 +24,13 @@ class Node(BaseModel):
     spec: ClassVar[NodeKind]
     id: str
 
+    if TYPE_CHECKING:
+        # The fields of each kind are generated from the schema at run time.
+        def __getattr__(self, name: str) -> Any: ...
+
     @property
     def label(self) -> str:
-        return getattr(self, self.spec.label_field)
+        return str(getattr(self, self.spec.label_field))
 
     def properties(self) -> dict[str, Any]:
         """Fields that have a value, keyed by field name (dates stay dates)."""
@@ -34,7 +39,7 @@ class Node(BaseModel):
 
 def _annotation(f: Field) -> Any:
     if f.type is str and f.choices:
-        base: Any = Literal[f.choices]  # type: ignore[valid-type]
+        base: Any = Literal[f.choices]
     else:
         base = f.type
     return base if f.required else base | None
@@ -52,11 +57,11 @@ def _field_info(f: Field) -> Any:
     return pydantic.Field(default, **kwargs)
 
 
-def _normaliser(spec: NodeKind):
+def _normaliser(spec: NodeKind) -> Any:
     by_name = {f.name: f for f in spec.fields}
 
-    def normalise(cls, value: Any, info: pydantic.ValidationInfo) -> Any:
-        f = by_name[info.field_name]
+    def normalise(cls: type[Node], value: Any, info: pydantic.ValidationInfo) -> Any:
+        f = by_name[info.field_name or ""]
         if isinstance(value, str):
             value = value.strip()
             if value == "" and not f.required:
@@ -86,7 +91,7 @@ def _model(spec: NodeKind) -> type[Node]:
     fields = {f.name: (_annotation(f), _field_info(f)) for f in spec.fields if f.name != KEY}
     fields[KEY] = (str, pydantic.Field(..., min_length=1, description="Stable identifier, unique across the map."))
     validators = {"_normalise": field_validator("*", mode="before")(_normaliser(spec))}
-    model = build_model(spec.name, __base__=Node, __validators__=validators, **fields)
+    model = cast(type[Node], build_model(spec.name, __base__=Node, __validators__=validators, **fields))
     model.kind = spec.name
     model.spec = spec
     model.__doc__ = spec.description
@@ -95,7 +100,7 @@ def _model(spec: NodeKind) -> type[Node]:
 
 NODE_MODELS: dict[str, type[Node]] = {spec.name: _model(spec) for spec in SCHEMA.nodes}
 
-EdgeRel = Literal[SCHEMA.edge_names]  # type: ignore[valid-type]
+EdgeRel = Literal[SCHEMA.edge_names]  # type: ignore[name-defined]  # the edge kinds, from the schema
 
 
 class Edge(BaseModel):
@@ -146,4 +151,5 @@ def edge_from_dict(data: Mapping[str, Any]) -> Edge:
     try:
         return Edge.model_validate(dict(data))
     except pydantic.ValidationError as err:
-        raise ValidationError(_problems(err, "edge", f"{data.get('source')}-{data.get('rel')}->{data.get('target')}")) from None
+        where = f"{data.get('source')}-{data.get('rel')}->{data.get('target')}"
+        raise ValidationError(_problems(err, "edge", where)) from None

@@ -115,8 +115,10 @@ LINE_NAMES = {
 # Words the SPEC fixes for `frequency`; "N per annum" and raw text are also kept.
 FREQUENCIES = ("weekly", "fortnightly", "monthly", "bi-monthly", "quarterly", "biannual", "annual", "adhoc")
 
-_FREQ = dict(type=str, normaliser="frequency",
-             description="weekly, fortnightly, monthly, bi-monthly, quarterly, biannual, annual, adhoc or 'N per annum'; other text is kept and counts as adhoc.")
+def _frequency() -> Field:
+    return Field("frequency", str, normaliser="frequency",
+                 description="weekly, fortnightly, monthly, bi-monthly, quarterly, biannual, annual, adhoc or "
+                             "'N per annum'; other text is kept and counts as adhoc.")
 
 SCHEMA = Schema(
     nodes=(
@@ -194,7 +196,7 @@ SCHEMA = Schema(
                 Field("opinion", str, choices=OPINIONS, default="unrated",
                       description="substantial, reasonable, limited, none or unrated."),
                 Field("last_assured", dt.date, description="When it last gave assurance."),
-                Field("frequency", **_FREQ),
+                _frequency(),
                 Field("scope", str, description="What it covers."),
                 _notes(),
             ),
@@ -207,7 +209,7 @@ SCHEMA = Schema(
                 _id(),
                 Field("name", str, required=True, description="The meeting or board."),
                 Field("purpose", str, description="What it is for."),
-                Field("frequency", **_FREQ),
+                _frequency(),
                 Field("chair", str, description="Who chairs it."),
                 Field("public", bool, description="Held in public."),
                 Field("notes_published", bool, description="Minutes or notes are published."),

@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 import re
 
+from .errors import Problem, ValidationError
 from .schema import FREQUENCIES
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -52,6 +53,18 @@ def parse_date(value: object) -> dt.date | None:
     except ValueError:  # 31/02/2013 and the like
         return None
     return None
+
+
+def as_of_date(text: str | None, where: str = "--as-of") -> dt.date | None:
+    """The date a user asks the rules to be judged at, in any form `parse_date` reads; None when not
+    given. Anything else is a ValidationError naming `where`."""
+    if text is None or not text.strip():
+        return None
+    date = parse_date(text)
+    if date is None:
+        raise ValidationError([Problem("not a date; use e.g. 2024-03-31, 31/03/2024 or 31 March 2024",
+                                       field=where, value=text)])
+    return date
 
 
 _FREQUENCY_WORDS = {

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from graphmodel.errors import ValidationError
 from graphmodel.models import Edge, node_from_dict
 from graphmodel.schema import KEY, SCHEMA, NodeKind
 from graphmodel.values import parse_date, parse_frequency
 
-from .columns import (IGNORED_TABLES, KINDS_BY_TABLE, LINKS_TABLE, TABLE_NAMES, columns, key, relations,
-                      required_columns)
+from .columns import IGNORED_TABLES, KINDS_BY_TABLE, LINKS_TABLE, TABLE_NAMES, columns, key, relations, required_columns
 from .parsed import ParsedMap
 from .report import Origin
 from .sources import Table, blank
@@ -80,15 +80,13 @@ def _parse_table(t: Table, parsed: ParsedMap, progress: Progress | None) -> None
                      value=", ".join(text(h) for h in t.header if not blank(h)))
         _drain(t)
         return
-    count = 0
-    for number, cells in t.rows:
+    for count, (number, cells) in enumerate(t.rows, 1):
         origin = Origin(t.file, t.name, number)
         record = {col: cells[i] for col, i in index.items() if i < len(cells) and not blank(cells[i])}
         if kind is None:
             _link(record, origin, shown, parsed)
         else:
             _node(kind, record, origin, shown, parsed)
-        count += 1
         if progress and count % 10_000 == 0:
             progress(t.name, count)
 
@@ -115,7 +113,8 @@ def _node(kind: NodeKind, record: dict[str, Any], origin: Origin, shown: dict[st
     for rel in relations(kind.table):
         ids = split_ids(record[rel.column]) if rel.column in record else []
         if rel.required and not ids and rel.column in shown:
-            parsed.warn(origin, f"no ids given, so this {kind.name} {rel.edge.lower()} nothing", column=shown[rel.column])
+            parsed.warn(origin, f"no ids given, so this {kind.name} {rel.edge.lower()} nothing",
+                        column=shown[rel.column])
         for other in ids:
             source, target = rel.ends(node.id, other)
             cols = (shown[KEY], shown[rel.column]) if rel.out else (shown[rel.column], shown[KEY])

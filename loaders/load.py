@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from graphmodel.errors import ValidationError
 from graphmodel.store import Store
@@ -14,8 +14,18 @@ from .columns import IGNORED_TABLES, KINDS_BY_TABLE, LINKS_TABLE, key
 from .generic import parse_tables
 from .parsed import ParsedMap
 from .report import Issue, LoadReport, Origin
-from .sources import (CSV, TEXT, WORKBOOK, YAML, Sheet, csv_sheet, document_tables, sheet_table, text_sheet,
-                      workbook_sheets)
+from .sources import (
+    CSV,
+    TEXT,
+    WORKBOOK,
+    YAML,
+    Sheet,
+    csv_sheet,
+    document_tables,
+    sheet_table,
+    text_sheet,
+    workbook_sheets,
+)
 
 AUTO, GENERIC = "auto", "generic"
 ADAPTER_NAMES = (AUTO, GENERIC, *ADAPTERS)
@@ -72,11 +82,12 @@ def _parse_path(path: Path, adapter: str, parsed: ParsedMap, say: Say) -> None:
     if not sheets:
         return
     if adapter == AUTO:
-        adapter = detect(sheets, ext)
-        if adapter is None:
+        detected = detect(sheets, ext)
+        if detected is None:
             names = ", ".join(ADAPTERS)
             parsed.error(origin, f"cannot tell which register layout this is; choose one with --adapter ({names})")
             return
+        adapter = detected
         if adapter != GENERIC:
             say(f"{path.name}: read with the {adapter} adapter")
     if adapter == GENERIC:

@@ -49,7 +49,7 @@ class ParsedMap:
     def warn(self, origin: Origin, message: str, column: str | None = None, value: Any = None) -> None:
         self.warnings.append(origin.issue(message, column, value))
 
-    def extend(self, other: "ParsedMap") -> None:
+    def extend(self, other: ParsedMap) -> None:
         self.nodes += other.nodes
         self.edges += other.edges
         self.errors += other.errors

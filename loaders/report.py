@@ -15,7 +15,7 @@ class Origin:
     table: str | None = None
     row: int | None = None
 
-    def issue(self, message: str, column: str | None = None, value: Any = None) -> "Issue":
+    def issue(self, message: str, column: str | None = None, value: Any = None) -> Issue:
         return Issue(message, self.file, self.table, self.row, column, value)
 
 

@@ -11,9 +11,10 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -214,7 +215,8 @@ def workbook_rows(path: Path, parsed: ParsedMap) -> list[tuple[str, list[tuple[i
                 fills.setdefault(r1, []).append((c1, r2, c2))
                 what = ("the value is repeated on each merged row" if r2 > r1
                         else "the value belongs to the first column only")
-                parsed.warn(Origin(str(path), ws.title, r1), f"merged cells {cell_ref(r1, c1)}:{cell_ref(r2, c2)}: {what}")
+                parsed.warn(Origin(str(path), ws.title, r1),
+                            f"merged cells {cell_ref(r1, c1)}:{cell_ref(r2, c2)}: {what}")
             for (r, c), formula in sorted(unsaved.items()):
                 parsed.error(Origin(str(path), ws.title, r),
                              f"cell {cell_ref(r, c)} holds a formula with no saved value; open and save the "

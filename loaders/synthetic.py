@@ -20,10 +20,12 @@ import json
 import random
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+from graphmodel.files import atomic_write
 from graphmodel.models import Edge, Node
 from graphmodel.schema import KEY, SCHEMA
 from graphmodel.store import Store
@@ -153,7 +155,7 @@ class _Force:
 
     # -- building blocks ----------------------------------------------------------------
     def pick(self, weighted: tuple[tuple[Any, int], ...]) -> Any:
-        values, weights = zip(*weighted)
+        values, weights = zip(*weighted, strict=True)
         return self.rnd.choices(values, weights)[0]
 
     def node(self, kind: str, **props: Any) -> str:
@@ -338,14 +340,13 @@ def write(m: SyntheticMap, path: str | Path) -> Path:
     path = Path(path)
     ext = path.suffix.lower()
     tables = m.tables()
-    path.parent.mkdir(parents=True, exist_ok=True)
     if ext == ".json":
-        with path.open("w", encoding="utf-8") as fh:
+        with atomic_write(path) as fh:
             json.dump(tables, fh, ensure_ascii=False, separators=(",", ":"))
     elif ext in (".yaml", ".yml"):
         import yaml
 
-        with path.open("w", encoding="utf-8") as fh:
+        with atomic_write(path) as fh:
             yaml.dump(tables, fh, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
                       allow_unicode=True)
     elif ext == ".xlsx":
@@ -358,7 +359,8 @@ def write(m: SyntheticMap, path: str | Path) -> Path:
             ws.append(header)
             for r in rows:
                 ws.append([r.get(c) for c in header])
-        wb.save(path)
+        with atomic_write(path, "wb") as out:
+            wb.save(out)
     else:
         raise ValueError(f"cannot write {ext or path.name!r}: expected .json, .yaml, .yml or .xlsx")
     return path

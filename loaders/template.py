@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from graphmodel.files import atomic_write
 from graphmodel.schema import SCHEMA
 
 from .columns import LINKS_TABLE, TABLE_NAMES, columns, relations, required_columns
@@ -71,10 +72,11 @@ def build(path: str | Path) -> Path:
             ws.column_dimensions[cell.column_letter].width = max(12, len(str(cell.value)) + 4)
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEF", (18, 16, 12, 9, 40, 80)):
+    for letter, width in zip("ABCDEF", (18, 16, 12, 9, 40, 80), strict=True):
         guide.column_dimensions[letter].width = width
     path = Path(path)
-    wb.save(path)
+    with atomic_write(path, "wb") as out:
+        wb.save(out)
     return path
 
 

@@ -1,22 +1,46 @@
-"""Shared fixtures: both stores, with Neo4j a real server.
+"""Shared fixtures: both stores, with Neo4j a real server, and headless Chromium.
 
 When NEO4J_URI is set that server is used (credentials from NEO4J_USER / NEO4J_PASSWORD);
 otherwise the session starts its own Neo4j Community server with devtools.neo4j_server
 and stops it at the end. If no server can be had the run fails: it never skips.
+
+Markers follow the fixtures: a test that uses a Neo4j fixture (or the Neo4j half of `store`)
+is marked `neo4j`, one that uses `browser` is marked `browser`, so
+`-m "not neo4j and not browser"` runs everything that needs neither.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
 
+from devtools.neo4j_server import Neo4jServer, start_server
 from graphmodel.store import Store
 from graphmodel.store.embedded import EmbeddedStore
 from graphmodel.store.neo4j import Neo4jStore
+from tests.browser.chromium import chromium
 
 STORES = ["embedded", "neo4j"]
+NEO4J_FIXTURES = frozenset({"neo4j", "neo4j_store", "store_factory", "own_neo4j_server"})
+BROWSER_FIXTURES = frozenset({"browser"})
+NEO4J_INFO = pytest.StashKey[str]()
+NEO4J_TESTS = pytest.StashKey[set[str]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    neo4j_tests = config.stash.setdefault(NEO4J_TESTS, set())
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        params: dict[str, Any] = getattr(getattr(item, "callspec", None), "params", {})
+        if fixtures & NEO4J_FIXTURES or params.get("store") == "neo4j":
+            item.add_marker(pytest.mark.neo4j)
+            neo4j_tests.add(item.nodeid)
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
 
 
 class Neo4jHandle:
@@ -29,8 +53,6 @@ class Neo4jHandle:
             self.user = os.environ.get("NEO4J_USER", "neo4j")
             self.password = os.environ.get("NEO4J_PASSWORD")
         else:
-            from devtools.neo4j_server import start_server
-
             self.server = start_server()
             self.uri, self.user, self.password = self.server.uri, self.server.user, self.server.password
 
@@ -57,18 +79,16 @@ def neo4j(request: pytest.FixtureRequest) -> Iterator[Neo4jHandle]:
         handle.stop()
 
 
-NEO4J_INFO = pytest.StashKey[str]()
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    """Say which Neo4j the Neo4j half of the suite ran against, and how it fared."""
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say which Neo4j the Neo4j half of the suite (the tests marked neo4j) ran against, and how it fared."""
     info = config.stash.get(NEO4J_INFO, None)
+    marked = config.stash.get(NEO4J_TESTS, set())
     outcomes: dict[str, int] = {}
     for outcome in ("passed", "failed", "error", "skipped"):
         for report in terminalreporter.stats.get(outcome, []):
-            if "neo4j" in getattr(report, "nodeid", "").lower() and report.when in ("call", "setup"):
-                if outcome != "passed" or report.when == "call":
-                    outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            counted = report.when == "call" or (outcome != "passed" and report.when == "setup")
+            if getattr(report, "nodeid", None) in marked and counted:
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
     if info or outcomes:
         counts = ", ".join(f"{n} {o}" for o, n in outcomes.items()) or "none collected"
         terminalreporter.write_line(f"Neo4j tests: {counts}; server: {info or 'never started'}")
@@ -108,3 +128,18 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path):
         return s
 
     return make
+
+
+@pytest.fixture
+def own_neo4j_server() -> Iterator[Neo4jServer]:
+    """A Neo4j server of the test's own, for tests that stop and start it."""
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium (see tests/browser/chromium.py)."""
+    with chromium() as b:
+        yield b

@@ -25,7 +25,7 @@ def test_readers_and_an_import_at_once(store, tmp_path):
         done = threading.Event()
 
         def read() -> list[tuple[int, int | None]]:
-            seen = []
+            seen: list[tuple[int, int | None]] = []
             with httpx.Client(base_url=base, timeout=60) as client:
                 importing.wait(30)
                 while not done.is_set() or len(seen) < 3:

@@ -1,24 +1,15 @@
 """When Neo4j goes away the API answers 503 with a clear message, and recovers by itself when it returns."""
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from devtools.neo4j_server import start_server
 from graphmodel.store.neo4j import Neo4jStore
 
 
-@pytest.fixture
-def own_server():
-    """A server of this test's own, since the test stops it."""
-    server = start_server()
-    yield server
-    server.stop()
-
-
-def test_503_while_neo4j_is_down_then_recovery(own_server, tmp_path):
+def test_503_while_neo4j_is_down_then_recovery(own_neo4j_server, tmp_path):
+    own_server = own_neo4j_server  # its own server, since the test stops it
     store = Neo4jStore(own_server.uri, own_server.user, own_server.password)
     app = create_app(Settings(audit_log=tmp_path / "audit.jsonl"), store)
     with TestClient(app) as client:

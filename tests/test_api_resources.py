@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -39,7 +40,7 @@ def test_import_dry_run_writes_nothing(store, tmp_path):
 
 def test_import_errors_name_the_uploaded_file_and_change_nothing(client, store):
     before = snapshot(store)
-    bad = "id,name,line,assures\nS-NEW,New source,7,PE-P1\n".encode()
+    bad = b"id,name,line,assures\nS-NEW,New source,7,PE-P1\n"
     r = client.post("/imports", files=[("files", ("assurance_sources.csv", bad))])
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
     problem = r.json()
@@ -155,7 +156,7 @@ ROUTES = [("get", "/dashboard", "viewer"), ("get", "/views/map", "viewer"), ("ge
 
 @pytest.mark.parametrize("method, url, least", ROUTES, ids=[f"{m} {u}" for m, u, _ in ROUTES])
 def test_role_boundaries(keyed, method, url, least):
-    kwargs = {"json": {}} if url == "/gaps/what-if" else {}
+    kwargs: dict[str, Any] = {"json": {}} if url == "/gaps/what-if" else {}
     if url == "/imports":
         kwargs = {"files": [("files", ("risks.csv", b"id,title\nR-ROLE,t\n"))]}
     assert keyed.request(method, url, **kwargs).status_code == 401

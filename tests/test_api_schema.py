@@ -17,7 +17,6 @@ from api.settings import Settings
 from graphmodel.store.embedded import EmbeddedStore
 from loaders.bundled import load_demo
 
-
 ADMIN_KEY = "schema-test-admin-key"
 
 

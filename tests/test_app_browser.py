@@ -15,11 +15,10 @@ from graphmodel import Edge, node_from_dict
 from graphmodel.gaps import analyse
 from graphmodel.store.embedded import EmbeddedStore
 from loaders.bundled import load_demo
-from tests.browser.chromium import chromium, visit
+from tests.browser.chromium import visit
 from tests.serving import Running
 from viz import scope, urls
 
-pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots" / "app"
 READY = "() => Boolean(window.assuranceMap && window.assuranceMap.ready)"
 HOSTILE = "<img src=x onerror=alert(1)> </script><script>alert(2)</script>"
@@ -42,12 +41,6 @@ def app_url(store, tmp_path_factory):
     settings = Settings(audit_log=tmp_path_factory.mktemp("audit") / "audit.jsonl")
     with Running(create_app(settings, store)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def expected_views(store):

@@ -46,7 +46,7 @@ def test_a_killed_write_leaves_the_previous_file(tmp_path):
         print("ready", flush=True)
         s.upsert(nodes)
     """, str(path))
-    assert writer.stdout.readline().strip() == "ready"
+    assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
     deadline = time.time() + 60
     while not list(tmp_path.glob("map.json.*.tmp")) and writer.poll() is None and time.time() < deadline:
         time.sleep(0.001)
@@ -70,7 +70,7 @@ def test_two_processes_writing_lose_nothing(tmp_path):
     """
     writers = [run_python(code, str(path), name) for name in ("a", "b")]
     for w in writers:
-        assert w.wait(120) == 0, w.stderr.read()
+        assert w.wait(120) == 0, w.stderr and w.stderr.read()
     assert EmbeddedStore(path).counts().nodes["Risk"] == 50
 
 

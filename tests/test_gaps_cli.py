@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from graphmodel.gaps.command import run_gaps
 from graphmodel.models import edge_from_dict, node_from_dict
 from graphmodel.store.embedded import EmbeddedStore
 
-NODES = [
+NODES: list[tuple[str, dict[str, Any]]] = [
     ("Process", {"id": "P1", "name": "Vetting", "area": "People"}),
     ("Process", {"id": "P2", "name": "Incident reporting", "area": "Information Quality"}),
     ("AssuranceSource", {"id": "S1", "name": "Monthly supervisor spot checks", "line": 1,

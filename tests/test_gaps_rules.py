@@ -15,7 +15,7 @@ AS_OF = dt.date(2024, 6, 15)  # G3 cut-off with the default 36 months: 2021-06-1
 def put(store, nodes, links=()):
     """nodes: (kind, {fields}); links: 'SOURCE REL TARGET' strings."""
     store.upsert([node_from_dict(kind, data) for kind, data in nodes],
-                 [edge_from_dict(dict(zip(("source", "rel", "target"), link.split()))) for link in links])
+                 [edge_from_dict(dict(zip(("source", "rel", "target"), link.split(), strict=True))) for link in links])
 
 
 def process(pid, area="People"):

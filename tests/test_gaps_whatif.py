@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ AS_OF = dt.date(2024, 6, 15)
 
 @pytest.fixture
 def pilot(store):
-    nodes = [
+    nodes: list[tuple[str, dict[str, Any]]] = [
         ("Process", {"id": "P1", "name": "Vetting", "area": "People"}),
         ("Process", {"id": "P2", "name": "Recruitment", "area": "People"}),
         ("Process", {"id": "P3", "name": "Incident reporting", "area": "Information Quality"}),
@@ -29,7 +30,7 @@ def pilot(store):
     links = ["IA ASSURES P1", "IA ASSURES P2", "HR ASSURES P2", "IQ ASSURES P3",
              "IA REPORTS_TO JARAP", "HR REPORTS_TO JARAP", "IQ REPORTS_TO JARAP"]
     store.upsert([node_from_dict(k, d) for k, d in nodes],
-                 [edge_from_dict(dict(zip(("source", "rel", "target"), l.split()))) for l in links])
+                 [edge_from_dict(dict(zip(("source", "rel", "target"), link.split(), strict=True))) for link in links])
     return store
 
 

@@ -5,6 +5,7 @@ import argparse
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -14,7 +15,7 @@ from graphmodel.store.embedded import EmbeddedStore
 from loaders.command import run_load
 from loaders.load import load
 
-MAP = {
+MAP: dict[str, list[dict[str, Any]]] = {
     "commitments": [{"id": "C1", "title": "Accurate crime recording"}],
     "risks": [{"id": "R1", "title": "Data quality failure", "score": 6}],
     "actions": [
@@ -121,9 +122,10 @@ def test_same_map_in_every_format_gives_the_same_graph(tmp_path):
 
 
 def test_names_match_ignoring_case_spaces_dashes_and_underscores(store, tmp_path):
-    tables = {"Assurance Sources": [{"ID": "S1", "Name": "Spot checks", "LINE": 1, "Last-Assured": "Jun-13",
-                                     "Assures": "P1"}],
-              "PROCESSES": [{"Id": "P1", "name": "Vetting", "Area": "People"}]}
+    tables: dict[str, list[dict[str, Any]]] = {
+        "Assurance Sources": [{"ID": "S1", "Name": "Spot checks", "LINE": 1, "Last-Assured": "Jun-13",
+                               "Assures": "P1"}],
+        "PROCESSES": [{"Id": "P1", "name": "Vetting", "Area": "People"}]}
     report = load([write_xlsx(tmp_path / "m.xlsx", tables)], store)
     assert report.ok, report.errors
     assert store.node("S1").last_assured == dt.date(2013, 6, 30)
@@ -218,7 +220,8 @@ def test_duplicate_ids_across_files(seeded, tmp_path):
     a = write_xlsx(tmp_path / "a.xlsx", {"risks": [{"id": "X1", "title": "one"}]})
     (tmp_path / "b.yaml").write_text(yaml.safe_dump({"commitments": [{"id": "X1", "title": "two"}]}))
     assert_refused(seeded, [a, tmp_path / "b.yaml"],
-                   "b.yaml: commitments row 1, column id: duplicate id: already used by the Risk at", "a.xlsx risks row 2")
+                   "b.yaml: commitments row 1, column id: duplicate id: already used by the Risk at",
+                   "a.xlsx risks row 2")
 
 
 def test_id_of_another_kind_in_the_store(seeded, tmp_path):

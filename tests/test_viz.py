@@ -6,7 +6,9 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ from graphmodel.errors import NotFound, ValidationError
 from graphmodel.schema import SCHEMA
 from tests.browser.sample import ODD_ID, SCRIPT_NAME, XSS_NAME, large_map, small_graph, small_map, small_report
 from viz import assets, heatmap, pages, scope, style, urls
-from viz.network import build_network, tooltip, Annotations
+from viz.network import Annotations, build_network, tooltip
 
 
 @pytest.fixture
@@ -135,13 +137,13 @@ def test_large_maps_get_a_fixed_layout_grouped_by_area():
     assert all("x" in n and "y" in n and n["physics"] is False for n in net.nodes)
     assert len({(n["x"], n["y"]) for n in net.nodes}) == len(net.nodes)  # no two nodes on one spot
     # each area's processes sit in their own block, apart from the others
-    spans = {}
+    spans: dict[str, tuple[float, float]] = {}
     for n in net.nodes:
         if n["kind"] == "Process":
             lo, hi = spans.get(n["areas"][0], (float("inf"), float("-inf")))
             spans[n["areas"][0]] = (min(lo, n["x"]), max(hi, n["x"]))
     ordered = sorted(spans.values())
-    assert all(a[1] < b[0] for a, b in zip(ordered, ordered[1:])) or len({n["y"] for n in net.nodes}) > 1
+    assert all(a[1] < b[0] for a, b in pairwise(ordered)) or len({n["y"] for n in net.nodes}) > 1
 
 
 # -- pages ----------------------------------------------------------------------
@@ -234,9 +236,10 @@ def test_view_command_writes_one_self_contained_file(store, tmp_path, monkeypatc
 
     store.upsert(*small_map())
     monkeypatch.chdir(tmp_path)
-    for kind, extra, expected in [("map", {}, 16), ("map", {"area": "People"}, 6),
-                                  ("map", {"focus": "P-IQ-1", "depth": 1}, 4), ("gaps", {}, None),
-                                  ("chain", {"focus": "P-IQ-1"}, 5)]:
+    cases: list[tuple[str, dict[str, Any], int | None]] = [
+        ("map", {}, 16), ("map", {"area": "People"}, 6), ("map", {"focus": "P-IQ-1", "depth": 1}, 4),
+        ("gaps", {}, None), ("chain", {"focus": "P-IQ-1"}, 5)]
+    for kind, extra, expected in cases:
         out = tmp_path / "out" / f"{kind}.html"
         assert run_view(_args(out, kind=kind, **extra), store) == 0
         html = out.read_text(encoding="utf-8")

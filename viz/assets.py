@@ -38,7 +38,7 @@ def page_assets(page: str) -> tuple[str, ...]:
     return _PAGES[page]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def asset(name: str) -> bytes:
     """The bytes of one asset, by the name used in its URL; NotFound for anything else."""
     path = FILES.get(name)

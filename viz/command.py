@@ -1,51 +1,47 @@
-"""`assurance-map view`: write one self-contained HTML view (all assets inlined)."""
+"""`assurance-map view`: write one self-contained view, as HTML (all assets inlined), or the heat
+map as a PNG or SVG image."""
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 
 from graphmodel.errors import Problem, ValidationError
+from graphmodel.files import atomic_write
+from graphmodel.gaps import Policy, analyse
 from graphmodel.store import Store
-from graphmodel.values import parse_date
+from graphmodel.values import as_of_date
 
-from . import pages
+from . import heatmap, pages
 
-
-def _as_of(text: str | None):
-    if not text:
-        return None
-    date = parse_date(text)
-    if date is None:
-        raise ValidationError([Problem("not a date (e.g. 2024-03-31 or 31/03/2024)", field="--as-of", value=text)])
-    return date
+PAGES = (".html", ".htm")
+IMAGES = {".png": heatmap.heatmap_png, ".svg": heatmap.heatmap_svg}
 
 
-def _write(path: Path, html: str) -> None:
-    """Replace the file whole, so a failed write never leaves half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _check_out(args: argparse.Namespace) -> None:
+    """Only the heat map has an image form; every view is an HTML page."""
+    suffix = Path(args.out).suffix.lower()
+    if suffix in IMAGES and args.kind != "heatmap":
+        raise ValidationError([Problem(f"only the heat map is drawn as {suffix[1:].upper()} (--kind heatmap); "
+                                       f"the {args.kind} view is an interactive page: write it to a .html file",
+                                       field="--out", value=args.out)])
+    if suffix not in IMAGES and suffix not in PAGES:
+        raise ValidationError([Problem("write a view to a .html file (the heat map also to .png or .svg)",
+                                       field="--out", value=args.out)])
 
 
-def render_view(args: argparse.Namespace, store: Store) -> str:
-    """The page the arguments ask for, rendered from the store's current map."""
-    from graphmodel.gaps import Policy, analyse
-
+def render_view(args: argparse.Namespace, store: Store) -> str | bytes:
+    """The page (or heat map image, by the --out extension) the arguments ask for, from the store's map."""
+    _check_out(args)
     if args.kind == "chain" and not args.focus:
         raise ValidationError([Problem("the chain view needs --focus with a Process id", field="--focus")])
     if args.depth is not None and args.depth < 0:
         raise ValidationError([Problem("must be 0 or more", field="--depth", value=args.depth)])
     policy = Policy.load(args.policy) if args.policy else None
-    report = analyse(store, as_of=_as_of(args.as_of), policy=policy)
+    report = analyse(store, as_of=as_of_date(args.as_of), policy=policy)
     if args.kind == "heatmap":
+        image = IMAGES.get(Path(args.out).suffix.lower())
+        if image is not None:
+            return image(heatmap.heat_map(store.export(), report, args.area))
         return pages.heatmap_page(store.export(), report, args.area)
     if args.kind == "chain":
         return pages.chain_page(store.export(), report, args.focus)
@@ -60,8 +56,15 @@ def render_view(args: argparse.Namespace, store: Store) -> str:
 
 
 def run_view(args: argparse.Namespace, store: Store) -> int:
-    html = render_view(args, store)
+    view = render_view(args, store)
     out = Path(args.out)
-    _write(out, html)
-    print(f"wrote {out} ({len(html.encode('utf-8')) // 1024} KiB, self-contained)")
+    if isinstance(view, bytes):
+        with atomic_write(out, "wb") as fh:
+            fh.write(view)
+        what = "image"
+    else:
+        with atomic_write(out) as text:
+            text.write(view)
+        view, what = view.encode("utf-8"), "self-contained"
+    print(f"wrote {out} ({len(view) // 1024} KiB, {what})")
     return 0

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 import networkx as nx
 
@@ -108,7 +109,7 @@ def _figure(hm: HeatMap):
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)
     ax.axis("off")
-    text = dict(parse_math=False, va="center", fontsize=8)  # user text is text, never TeX
+    text: dict[str, Any] = dict(parse_math=False, va="center", fontsize=8)  # user text is text, never TeX
     ax.text(0.1, row_h * 0.7, f"Assurance heat map at {hm.as_of.isoformat()}", fontsize=11, weight="bold",
             **{k: v for k, v in text.items() if k != "fontsize"})
     y = row_h * 1.6

@@ -46,7 +46,7 @@ class Annotations:
     assessments: dict[str, Assessment]
 
     @classmethod
-    def of(cls, report: Report) -> "Annotations":
+    def of(cls, report: Report) -> Annotations:
         findings: dict[str, list[Finding]] = {}
         for f in report.findings:
             findings.setdefault(f.node_id, []).append(f)
@@ -65,12 +65,12 @@ def tooltip(node: Node, notes: Annotations) -> str:
     """The node's fields and what the gap rules say about it, in plain text."""
     spec = node.spec
     lines = [f"{spec.name} {node.id}: {node.label}"]
-    for f in spec.fields:
-        if f.name in (KEY, spec.label_field):
+    for field in spec.fields:
+        if field.name in (KEY, spec.label_field):
             continue
-        value = getattr(node, f.name)
+        value = getattr(node, field.name)
         if value is not None:
-            lines.append(f"{f.name.replace('_', ' ')}: {_value(value)}")
+            lines.append(f"{field.name.replace('_', ' ')}: {_value(value)}")
     a = notes.assessments.get(node.id)
     if a is not None:
         lines.append(f"assurance: {style.STATUS_WORDS[a.status]}, strength {a.score:.2f}")

@@ -21,7 +21,8 @@ from graphmodel.gaps.summary import area_counts
 from graphmodel.schema import LINE_NAMES, LINES, SCHEMA
 
 from . import assets, scope, style, urls
-from .heatmap import HeatMap, heat_map, legend as heat_legend
+from .heatmap import HeatMap, heat_map
+from .heatmap import legend as heat_legend
 from .network import NO_STATUS, build_network, network_data
 from .shapes import swatch
 

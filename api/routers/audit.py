@@ -1,10 +1,10 @@
 """The audit log, for admins."""
-from fastapi import APIRouter, Depends, Query
+from typing import Any
+
+from fastapi import APIRouter
 from pydantic import BaseModel
 
-from ..audit import AuditLog
-from ..auth import Principal, Role, require
-from ..deps import get_audit
+from ..deps import Admin, AuditDep, Limit, Offset
 from ..problems import RESPONSES
 
 router = APIRouter(tags=["audit"], responses={k: RESPONSES[k] for k in (401, 403)})
@@ -14,10 +14,9 @@ class AuditEntryOut(BaseModel):
     at: str
     who: str
     action: str
-    what: dict
+    what: dict[str, Any]
 
 
 @router.get("/audit", response_model=list[AuditEntryOut], summary="Who changed what, and when (oldest first)")
-def read_audit(offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=10_000),
-               audit: AuditLog = Depends(get_audit), _: Principal = Depends(require(Role.admin))):
+def read_audit(audit: AuditDep, _: Admin, offset: Offset = 0, limit: Limit = 100) -> list[dict[str, Any]]:
     return [e.__dict__ for e in audit.entries(offset, limit)]

@@ -1,14 +1,11 @@
 """Edges: list, create or update, delete."""
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from graphmodel import SCHEMA, Edge
-from graphmodel.store import Store
 
-from ..audit import AuditLog
-from ..auth import Principal, Role, require
-from ..deps import get_audit, get_store
+from ..deps import AuditDep, Editor, Limit, Offset, StoreDep, Viewer
 from ..models import EdgeOut
 from ..problems import RESPONSES
 
@@ -17,9 +14,8 @@ RelQuery = Annotated[str, Query(description=f"One of {', '.join(SCHEMA.edge_name
 
 
 @router.get("", response_model=list[EdgeOut], summary="List edges, ordered by source, rel, target")
-def list_edges(rel: str | None = Query(None, description="Only this edge kind."),
-               offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=10_000),
-               store: Store = Depends(get_store), _: Principal = Depends(require(Role.viewer))):
+def list_edges(store: StoreDep, _: Viewer, rel: Annotated[str | None, Query(description="Only this edge kind.")] = None,
+               offset: Offset = 0, limit: Limit = 100) -> list[dict[str, Any]]:
     return [e.model_dump() for e in store.list_edges(rel, offset, limit)]
 
 
@@ -27,17 +23,14 @@ def list_edges(rel: str | None = Query(None, description="Only this edge kind.")
              description="The edge must be one the schema allows between the kinds of its two existing ends.",
              openapi_extra={"requestBody": {"content": {"application/json": {
                  "example": {"source": "S-IA-VET", "rel": "ASSURES", "target": "P-VET", "note": "2024 audit"}}}}})
-def create_edge(edge: Edge, store: Store = Depends(get_store), audit: AuditLog = Depends(get_audit),
-                who: Principal = Depends(require(Role.editor))):
+def create_edge(edge: Edge, store: StoreDep, audit: AuditDep, who: Editor) -> dict[str, Any]:
     store.upsert(edges=[edge])
     audit.record(who.name, "create edge", source=edge.source, rel=edge.rel, target=edge.target)
     return edge.model_dump()
 
 
 @router.delete("", status_code=204, summary="Delete an edge", responses={404: RESPONSES[404]})
-def delete_edge(source: str, rel: RelQuery, target: str, store: Store = Depends(get_store),
-                audit: AuditLog = Depends(get_audit), who: Principal = Depends(require(Role.editor))):
+def delete_edge(source: str, rel: RelQuery, target: str, store: StoreDep, audit: AuditDep, who: Editor) -> Response:
     store.delete_edge(source, rel, target)
     audit.record(who.name, "delete edge", source=source, rel=rel, target=target)
     return Response(status_code=204)
-

@@ -1,24 +1,23 @@
 """Exports: the graph as JSON or GraphML, findings as CSV or XLSX."""
 import datetime as dt
 import io
+from typing import Annotated, Any
 
 import networkx as nx
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from graphmodel.gaps.command import write_csv
-from graphmodel.store import Store
 
-from ..auth import Principal, Role, require
-from ..deps import get_store
+from ..deps import Analyst, AsOf, StoreDep
 from ..models import node_out
 from ..problems import RESPONSES
 from ..reports import report_for
 
 router = APIRouter(prefix="/exports", tags=["exports"], responses={k: RESPONSES[k] for k in (401, 403, 503)})
-Analyst = Depends(require(Role.analyst))
+Rules = Annotated[list[str] | None, Query(description="Only these rules, e.g. rule=G1&rule=G3.")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,7 +35,7 @@ def _append(ws, values: list) -> None:
 
 
 @router.get("/graph.json", summary="The whole graph as JSON", responses={200: {"content": {"application/json": {}}}})
-def graph_json(store: Store = Depends(get_store), _: Principal = Analyst) -> dict:
+def graph_json(store: StoreDep, _: Analyst) -> dict[str, Any]:
     g = store.export()
     return {"nodes": [node_out(d["node"]) for _, d in sorted(g.nodes(data=True))],
             "edges": [d["edge"].model_dump() for *_, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3])]}
@@ -44,9 +43,9 @@ def graph_json(store: Store = Depends(get_store), _: Principal = Analyst) -> dic
 
 @router.get("/graph.graphml", response_class=Response, summary="The whole graph as GraphML (for Gephi, yEd)",
             responses={200: {"content": {"application/graphml+xml": {}}}})
-def graph_graphml(store: Store = Depends(get_store), _: Principal = Analyst) -> Response:
+def graph_graphml(store: StoreDep, _: Analyst) -> Response:
     g = store.export()
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node_id, d in g.nodes(data=True):  # GraphML holds plain values: dates as ISO text
         props = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in d["node"].properties().items()}
         flat.add_node(node_id, kind=d["kind"], **{k: v for k, v in props.items() if k != "id"})
@@ -57,8 +56,8 @@ def graph_graphml(store: Store = Depends(get_store), _: Principal = Analyst) -> 
 
 @router.get("/findings.csv", response_class=Response, summary="Findings as CSV, one a row",
             responses={200: {"content": {"text/csv": {}}}, 422: RESPONSES[422]})
-def findings_csv(request: Request, as_of: dt.date | None = Query(None), rule: list[str] | None = Query(None),
-                 area: str | None = None, store: Store = Depends(get_store), _: Principal = Analyst) -> Response:
+def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: Rules = None,
+                 area: str | None = None) -> Response:
     report = report_for(request, store, as_of=as_of, rules=rule, area=area)
     out = io.StringIO()
     write_csv(report, out)
@@ -67,8 +66,8 @@ def findings_csv(request: Request, as_of: dt.date | None = Query(None), rule: li
 
 @router.get("/findings.xlsx", response_class=Response, summary="Findings and process classes as a workbook",
             responses={200: {"content": {XLSX: {}}}, 422: RESPONSES[422]})
-def findings_xlsx(request: Request, as_of: dt.date | None = Query(None), rule: list[str] | None = Query(None),
-                  area: str | None = None, store: Store = Depends(get_store), _: Principal = Analyst) -> Response:
+def findings_xlsx(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: Rules = None,
+                  area: str | None = None) -> Response:
     report = report_for(request, store, as_of=as_of, rules=rule, area=area)
     wb = Workbook()
     sheet = wb.active

@@ -1,7 +1,9 @@
 """Gap queries: all rules, one rule, one area, one node's findings, and what-if."""
 import datetime as dt
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from graphmodel import NotFound
 from graphmodel.gaps import RULES, Policy, what_if
@@ -9,53 +11,49 @@ from graphmodel.gaps.analysis import select_rules
 from graphmodel.gaps.command import as_json
 from graphmodel.store import Store
 
-from ..auth import Principal, Role, require
-from ..deps import get_store
+from ..deps import Analyst, AsOf, StoreDep, Viewer
 from ..problems import RESPONSES
 from ..reports import GapQuery, GapReportOut, RuleOut, WhatIfOut, WhatIfQuery, json_response, policy_for, report_for
 
 router = APIRouter(prefix="/gaps", tags=["gaps"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
-Analyst = Depends(require(Role.analyst))
-AsOf = Query(None, description="Judge at this date (default today).")
-Explain = Query(False, description="Include each score's arithmetic.")
+Explain = Annotated[bool, Query(description="Include each score's arithmetic.")]
+Rules = Annotated[list[str] | None, Query(description="Only these rules, e.g. rule=G1&rule=G3.")]
 
 
-def _report(request: Request, store: Store, *, as_of=None, rules=None, area=None, explain=False, policy=None):
+def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: list[str] | None = None,
+            area: str | None = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
     if rules is not None:  # checked before the cache, so bad ids are a clear error every time
         rules = [r.id for r in select_rules(rules)]
     return as_json(report_for(request, store, as_of=as_of, rules=rules, area=area, policy=policy), explain)
 
 
 @router.get("", response_model=GapReportOut, summary="All findings, classes and scores")
-def all_gaps(request: Request, as_of: dt.date | None = AsOf,
-             rule: list[str] | None = Query(None, description="Only these rules, e.g. rule=G1&rule=G3."),
-             area: str | None = Query(None), explain: bool = Explain,
-             store: Store = Depends(get_store), _: Principal = Analyst):
+def all_gaps(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: Rules = None,
+             area: str | None = None, explain: Explain = False) -> Response:
     return json_response(_report(request, store, as_of=as_of, rules=rule, area=area, explain=explain))
 
 
 @router.post("", response_model=GapReportOut, summary="Findings under a policy of your own")
-def gaps_with_policy(request: Request, query: GapQuery, store: Store = Depends(get_store), _: Principal = Analyst):
+def gaps_with_policy(request: Request, query: GapQuery, store: StoreDep, _: Analyst) -> Response:
     return json_response(_report(request, store, as_of=query.as_of, rules=query.rules, area=query.area,
                                  explain=query.explain, policy=query.policy))
 
 
 @router.get("/rules", response_model=list[RuleOut], summary="The rules, in plain words")
-def rules(request: Request, _: Principal = Depends(require(Role.viewer))):
+def rules(request: Request, _: Viewer) -> list[dict[str, Any]]:
     policy = policy_for(request) or Policy()
     return [{"id": r.id, "title": r.title, "description": r.description, "kind": r.kind,
              "severity": policy.severities[r.id].value} for r in RULES.values()]
 
 
 @router.get("/policy", summary="The effective default policy")
-def policy(request: Request, _: Principal = Depends(require(Role.viewer))) -> dict:
+def policy(request: Request, _: Viewer) -> dict[str, Any]:
     return (policy_for(request) or Policy()).as_dict()
 
 
 @router.get("/rules/{rule_id}", response_model=GapReportOut, summary="Findings of one rule",
             responses={404: RESPONSES[404]})
-def one_rule(request: Request, rule_id: str, as_of: dt.date | None = AsOf, store: Store = Depends(get_store),
-             _: Principal = Analyst):
+def one_rule(request: Request, rule_id: str, store: StoreDep, _: Analyst, as_of: AsOf = None) -> dict[str, Any]:
     if rule_id.upper() not in RULES:
         raise NotFound(f"rule {rule_id!r}; the rules are {', '.join(RULES)}")
     return _report(request, store, as_of=as_of, rules=[rule_id.upper()])
@@ -63,8 +61,8 @@ def one_rule(request: Request, rule_id: str, as_of: dt.date | None = AsOf, store
 
 @router.get("/areas/{area}", response_model=GapReportOut, summary="Findings and classes for one area",
             responses={404: RESPONSES[404]})
-def one_area(request: Request, area: str, as_of: dt.date | None = AsOf, explain: bool = Explain,
-             store: Store = Depends(get_store), _: Principal = Analyst):
+def one_area(request: Request, area: str, store: StoreDep, _: Analyst, as_of: AsOf = None,
+             explain: Explain = False) -> Response:
     body = _report(request, store, as_of=as_of, area=area, explain=explain)
     if not body["assessments"]:
         raise NotFound(f"area {area!r} (no process has it)")
@@ -74,8 +72,7 @@ def one_area(request: Request, area: str, as_of: dt.date | None = AsOf, explain:
 @router.get("/nodes/{node_id:path}", response_model=GapReportOut, summary="One node's findings",
             description="The findings about one node, and its class and score when it is a Process.",
             responses={404: RESPONSES[404]})
-def one_node(request: Request, node_id: str, as_of: dt.date | None = AsOf, store: Store = Depends(get_store),
-             _: Principal = Analyst):
+def one_node(request: Request, node_id: str, store: StoreDep, _: Analyst, as_of: AsOf = None) -> dict[str, Any]:
     store.node(node_id)
     body = _report(request, store, as_of=as_of, explain=True)
     body["findings"] = [f for f in body["findings"] if f["node_id"] == node_id]
@@ -85,7 +82,7 @@ def one_node(request: Request, node_id: str, as_of: dt.date | None = AsOf, store
 
 @router.post("/what-if", response_model=WhatIfOut, summary="What if sources were withdrawn or their opinions changed?",
              description="Which processes change class, and how each area's coverage moves. Nothing is written.")
-def whatif(request: Request, query: WhatIfQuery, store: Store = Depends(get_store), _: Principal = Analyst):
+def whatif(request: Request, query: WhatIfQuery, store: StoreDep, _: Analyst) -> dict[str, Any]:
     result = what_if(store, withdraw=query.withdraw, opinions=query.opinions, as_of=query.as_of,
                      policy=policy_for(request, query.policy))
     return result.as_dict()

@@ -1,19 +1,17 @@
 """Imports: upload one or more map files; validate everything, then write once (or, on a dry run, not at all)."""
 import tempfile
 from pathlib import Path, PurePath
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from graphmodel.store import Store
 from loaders.load import load
 from loaders.report import Issue, LoadReport
 
-from ..audit import AuditLog
-from ..auth import Principal, Role, require
-from ..deps import get_audit, get_store
+from ..deps import AuditDep, Editor, StoreDep
 from ..problems import MEDIA_TYPE, RESPONSES, ProblemDetail
 
 router = APIRouter(prefix="/imports", tags=["imports"],
@@ -47,12 +45,12 @@ class ImportProblem(ProblemDetail):
     report: ImportReport | None = Field(None, description="Present when the files were read: the full report.")
 
 
-def _issue(i: Issue, names: dict[str, str]) -> dict:
+def _issue(i: Issue, names: dict[str, str]) -> dict[str, Any]:
     return {"message": i.message, "file": names.get(i.file, i.file), "table": i.table, "row": i.row,
             "column": i.column, "value": None if i.value is None else str(i.value)}
 
 
-def _report(r: LoadReport, names: dict[str, str]) -> dict:
+def _report(r: LoadReport, names: dict[str, str]) -> dict[str, Any]:
     """The report in the user's terms: files by the names they uploaded, not where we kept them."""
     return {"files": [names.get(f, f) for f in r.files], "ok": r.ok, "written": r.written, "dry_run": r.dry_run,
             "nodes": r.nodes, "edges": r.edges, "errors": [_issue(i, names) for i in r.errors],
@@ -70,17 +68,18 @@ def _too_large(limit: int) -> HTTPException:
                          "response (422) lists every problem with file, table, row and column.",
              responses={422: {"description": "The files have errors; nothing was written.",
                               "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ImportProblem"}}}}})
-async def upload(request: Request, files: list[UploadFile] = File(..., description="One or more map files."),
-                 dry_run: bool = Query(False, description="Validate only; write nothing."),
-                 adapter: str = Query("auto", description="auto, generic, risk-register, delivery-plan or "
-                                                          "assurance-programme."),
-                 store: Store = Depends(get_store), audit: AuditLog = Depends(get_audit),
-                 who: Principal = Depends(require(Role.editor))):
+async def upload(request: Request, files: Annotated[list[UploadFile], File(description="One or more map files.")],
+                 store: StoreDep, audit: AuditDep, who: Editor,
+                 dry_run: Annotated[bool, Query(description="Validate only; write nothing.")] = False,
+                 adapter: Annotated[str, Query(description="auto, generic, risk-register, delivery-plan or "
+                                                           "assurance-programme.")] = "auto") -> Any:
     limit = request.app.state.settings.max_upload_bytes
     if int(request.headers.get("content-length") or 0) > limit:
         raise _too_large(limit)
     with tempfile.TemporaryDirectory(prefix="assurance-map-upload-") as tmp:
-        paths, names, total = [], {}, 0
+        paths: list[Path] = []
+        names: dict[str, str] = {}
+        total = 0
         for n, upload in enumerate(files):
             # Keep the user's file name (errors name it) but never its directories.
             name = PurePath((upload.filename or "").replace("\\", "/")).name

@@ -1,15 +1,13 @@
 """Nodes: create, read, replace, delete and list per kind; one set of routes per kind in the schema."""
 # No `from __future__ import annotations`: the route signatures below are built per kind at import time.
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
-from graphmodel import NODE_MODELS, SCHEMA, Conflict, NotFound, Problem, ValidationError
+from graphmodel import NODE_MODELS, SCHEMA, Conflict, Node, NotFound, Problem, ValidationError
 from graphmodel.store import Direction, Store
 
-from ..audit import AuditLog
-from ..auth import Principal, Role, require
-from ..deps import get_audit, get_store
+from ..deps import AuditDep, Editor, StoreDep, Viewer
 from ..models import NODE_FILTERS, NODE_OUT, NeighbourOut, NodePage, node_out
 from ..problems import RESPONSES
 
@@ -24,8 +22,7 @@ def _routes(kind: str) -> None:
 
     @router.get(f"/{kind}", response_model=NodePage, summary=f"List {kind} nodes",
                 description=f"{spec.description} Filters are exact matches on fields; results ordered by id.")
-    def list_nodes(q: Annotated[filters_model, Query()], store: Store = Depends(get_store),
-                   _: Principal = Depends(require(Role.viewer))):
+    def list_nodes(q: Annotated[filters_model, Query()], store: StoreDep, _: Viewer) -> dict[str, Any]:
         wanted = {k: v for k, v in q.model_dump().items() if v is not None and k not in ("offset", "limit")}
         page = store.list_nodes(kind, wanted, q.offset, q.limit)
         return {"items": [node_out(n) for n in page.items], "total": page.total, "offset": page.offset,
@@ -34,8 +31,7 @@ def _routes(kind: str) -> None:
     @router.post(f"/{kind}", response_model=out, status_code=201, summary=f"Create a {kind}",
                  responses={409: RESPONSES[409]}, openapi_extra={"requestBody": {"content": {
                      "application/json": {"example": {k: v for k, v in example.items() if v is not None}}}}})
-    def create(node: model, store: Store = Depends(get_store), audit: AuditLog = Depends(get_audit),
-               who: Principal = Depends(require(Role.editor))):
+    def create(node: model, store: StoreDep, audit: AuditDep, who: Editor) -> dict[str, Any]:
         try:
             store.upsert([node], create_only=True)
         except Conflict:
@@ -45,22 +41,21 @@ def _routes(kind: str) -> None:
 
     @router.get(f"/{kind}/{{node_id:path}}/neighbours", response_model=list[NeighbourOut],
                 summary=f"Neighbours of a {kind}", responses={404: RESPONSES[404]})
-    def neighbours(node_id: NodeId, rel: str | None = Query(None, description="Only this edge kind."),
-                   direction: Direction = Query(Direction.BOTH), store: Store = Depends(get_store),
-                   _: Principal = Depends(require(Role.viewer))):
+    def neighbours(node_id: NodeId, store: StoreDep, _: Viewer,
+                   rel: Annotated[str | None, Query(description="Only this edge kind.")] = None,
+                   direction: Direction = Direction.BOTH) -> list[dict[str, Any]]:
         _get(store, kind, node_id)
         return [{"direction": nb.direction, "edge": nb.edge.model_dump(), "node": node_out(nb.node)}
                 for nb in store.neighbours(node_id, rel, direction)]
 
     @router.get(f"/{kind}/{{node_id:path}}", response_model=out, summary=f"Read a {kind}",
                 responses={404: RESPONSES[404]})
-    def read(node_id: NodeId, store: Store = Depends(get_store), _: Principal = Depends(require(Role.viewer))):
+    def read(node_id: NodeId, store: StoreDep, _: Viewer) -> dict[str, Any]:
         return node_out(_get(store, kind, node_id))
 
     @router.put(f"/{kind}/{{node_id:path}}", response_model=out, summary=f"Create or replace a {kind}",
                 responses={409: RESPONSES[409]})
-    def replace(node_id: NodeId, node: model, store: Store = Depends(get_store),
-                audit: AuditLog = Depends(get_audit), who: Principal = Depends(require(Role.editor))):
+    def replace(node_id: NodeId, node: model, store: StoreDep, audit: AuditDep, who: Editor) -> dict[str, Any]:
         if node.id != node_id:
             raise ValidationError([Problem("the id in the body differs from the id in the path", kind,
                                            node_id, "id", node.id)])
@@ -70,15 +65,14 @@ def _routes(kind: str) -> None:
 
     @router.delete(f"/{kind}/{{node_id:path}}", status_code=204, summary=f"Delete a {kind} and its edges",
                    responses={404: RESPONSES[404]})
-    def delete(node_id: NodeId, store: Store = Depends(get_store), audit: AuditLog = Depends(get_audit),
-               who: Principal = Depends(require(Role.editor))):
+    def delete(node_id: NodeId, store: StoreDep, audit: AuditDep, who: Editor) -> Response:
         _get(store, kind, node_id)
         store.delete_node(node_id)
         audit.record(who.name, "delete node", kind=kind, id=node_id)
         return Response(status_code=204)
 
 
-def _get(store: Store, kind: str, node_id: str):
+def _get(store: Store, kind: str, node_id: str) -> Node:
     node = store.get_node(node_id)
     if node is None or node.kind != kind:
         raise NotFound(f"{kind} {node_id!r}")

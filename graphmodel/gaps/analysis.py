@@ -4,13 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import math
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Iterable, Iterator, Mapping
 
 from ..errors import Problem, ValidationError
 from ..store.base import Store
-from .facts import (Context, MeetingFact, Overlay, ProcessFact, SourceFact, facts_for, reporting_chains,
-                    reporting_text)
+from .facts import Context, MeetingFact, Overlay, ProcessFact, SourceFact, facts_for, reporting_chains, reporting_text
 from .model import Assessment, Finding, Report, SourceScore, Status
 from .policy import Policy
 from .rules import RULES, Rule
@@ -104,6 +103,6 @@ def assess(process: ProcessFact, rules: list[str], scores: SourceScores) -> Asse
     """Class from the rules that hold; score = 1 - prod(1 - line x opinion x recency) over its sources."""
     contributions = tuple(scores[s] for s in process.sources)
     score = 1.0 - math.prod(1.0 - c.value for c in contributions) if contributions else 0.0
-    rules = tuple(sorted(rules, key=_order))
-    status = Status.UNCOVERED if "G1" in rules else Status.WEAK if rules else Status.ADEQUATE
-    return Assessment(process.id, process.name, process.area, status, score, rules, contributions)
+    held = tuple(sorted(rules, key=_order))
+    status = Status.UNCOVERED if "G1" in held else Status.WEAK if held else Status.ADEQUATE
+    return Assessment(process.id, process.name, process.area, status, score, held, contributions)

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import sys
 from typing import Any, TextIO
 
-from ..errors import Problem, ValidationError
+from ..errors import ValidationError
 from ..store.base import Store
-from ..values import parse_date
+from ..values import as_of_date
 from .analysis import analyse
 from .model import Report
 from .policy import Policy
@@ -23,7 +22,7 @@ CSV_COLUMNS = ("rule", "severity", "kind", "node_id", "label", "area", "reasons"
 def run_gaps(args: argparse.Namespace, store: Store, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
-        as_of = _as_of(args.as_of)
+        as_of = as_of_date(args.as_of)
         policy = Policy.load(args.policy) if args.policy else None
         rules = args.rule.split(",") if args.rule else None
         report = analyse(store, as_of=as_of, policy=policy, rules=rules, area=args.area)
@@ -38,16 +37,6 @@ def run_gaps(args: argparse.Namespace, store: Store, out: TextIO | None = None) 
     else:
         write_table(report, out, explain=args.explain, report_area=args.area)
     return 0
-
-
-def _as_of(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    date = parse_date(text)
-    if date is None:
-        raise ValidationError([Problem("not a date; use e.g. 2024-03-31, 31/03/2024 or 31 March 2024",
-                                       field="--as-of", value=text)])
-    return date
 
 
 def as_json(report: Report, explain: bool = False) -> dict[str, Any]:

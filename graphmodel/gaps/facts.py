@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from dateutil.relativedelta import relativedelta
@@ -23,6 +24,7 @@ from .policy import Policy
 
 if TYPE_CHECKING:
     from ..store.base import Store
+    from ..store.neo4j import Neo4jStore
     from .rules import Rule
 
 INDEPENDENT_LINES = (3, 4)
@@ -79,7 +81,7 @@ class SourceFact:
     meetings: tuple[str, ...] = ()  # meetings it reports to directly
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "SourceFact":
+    def from_row(cls, row: Mapping[str, Any]) -> SourceFact:
         return cls(row["id"], row["name"], row["line"], row["opinion"], _date(row.get("last_assured")),
                    row.get("frequency"), tuple(sorted(row.get("meetings") or ())))
 
@@ -112,7 +114,7 @@ class Hit:
     details: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any], sources_by_id: Mapping[str, SourceFact]) -> "Hit":
+    def from_row(cls, row: Mapping[str, Any], sources_by_id: Mapping[str, SourceFact]) -> Hit:
         """Rule queries name their evidence by source id; the facts themselves come from one query."""
         sources = tuple(sorted((sources_by_id[s] for s in row.get("sources") or ()), key=lambda s: s.id))
         processes = tuple(sorted((p["id"], p["name"], p["area"]) for p in row.get("processes") or ()))
@@ -132,7 +134,10 @@ class Context:
     @cached_property
     def independent_cutoff(self) -> dt.date:
         """Independent assurance on or after this date is within the policy's months."""
-        return self.as_of - relativedelta(months=self.policy.independent_months)
+        try:
+            return self.as_of - relativedelta(months=self.policy.independent_months)
+        except ValueError:  # before year 1: every date is within the window
+            return dt.date.min
 
     def in_area(self, area: str | None) -> bool:
         return self.area is None or same_area(area, self.area)
@@ -222,7 +227,7 @@ class GraphFacts:
             out.append(ProcessFact(pid, p.label, p.area, tuple(sources[u] for u in mine)))
         return out
 
-    def hits(self, rule: "Rule") -> list[Hit]:
+    def hits(self, rule: Rule) -> list[Hit]:
         return list(rule.nx(self, self.ctx))
 
     def processes(self) -> list[ProcessFact]:
@@ -254,12 +259,12 @@ RETURN m.id AS id, m[$labels.Meeting] AS name, coalesce(m.panel, false) AS panel
 class CypherFacts:
     """Facts read from Neo4j, each kind in one query: no query per node."""
 
-    def __init__(self, store: "Store", ctx: Context):
+    def __init__(self, store: Neo4jStore, ctx: Context):
         self.store = store
         self.ctx = ctx
         self.params = ctx.cypher_params()
 
-    def hits(self, rule: "Rule") -> list[Hit]:
+    def hits(self, rule: Rule) -> list[Hit]:
         sources = self._sources
         return [Hit.from_row(row, sources) for row in self.store.read(rule.cypher, **self.params)]
 
@@ -282,10 +287,8 @@ class CypherFacts:
                 for r in self.store.read(MEETINGS_QUERY, **self.params)]
 
 
-def facts_for(store: "Store", ctx: Context) -> GraphFacts | CypherFacts:
-    if store.backend == "neo4j":
-        return CypherFacts(store, ctx)
-    return GraphFacts(store.graph_view(), ctx)
+def facts_for(store: Store, ctx: Context) -> GraphFacts | CypherFacts:
+    return store.gap_facts(ctx)
 
 
 # -- reporting chains -----------------------------------------------------------------

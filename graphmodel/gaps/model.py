@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """How well a Process is assured."""
 
     UNCOVERED = "uncovered"  # G1 holds

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Mapping
+from typing import Annotated, Any
 
 import pydantic
 import yaml
@@ -79,10 +80,11 @@ class Policy(BaseModel):
     @field_validator(*_MAPS, mode="before")
     @classmethod
     def _merge(cls, value: Any, info: pydantic.ValidationInfo) -> Any:
-        return _merged(info.field_name, _MAPS[info.field_name], value)
+        name = info.field_name or ""
+        return _merged(name, _MAPS[name], value)
 
     @classmethod
-    def from_dict(cls, data: Any, where: str = "policy") -> "Policy":
+    def from_dict(cls, data: Any, where: str = "policy") -> Policy:
         """Validate plain data, raising ValidationError that names each key and value."""
         if data is None:
             data = {}
@@ -100,7 +102,7 @@ class Policy(BaseModel):
             raise ValidationError(problems) from None
 
     @classmethod
-    def load(cls, path: str | Path) -> "Policy":
+    def load(cls, path: str | Path) -> Policy:
         """A policy from a YAML or JSON file (by extension; YAML otherwise)."""
         path = Path(path)
         where = f"policy file {path}"

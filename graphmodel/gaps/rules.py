@@ -6,14 +6,26 @@ from that evidence by the rule's `explain`, so both stores say the same words.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from dateutil.relativedelta import relativedelta
 
 from ..schema import LINE_NAMES
-from .facts import (AREA, INDEPENDENT_LINES, NEGATIVE_OPINIONS, OPINION_RANK, SOURCE_MAP, STALE, Context,
-                    GraphFacts, Hit, ProcessFact, SourceFact, cypher)
+from .facts import (
+    AREA,
+    INDEPENDENT_LINES,
+    NEGATIVE_OPINIONS,
+    OPINION_RANK,
+    SOURCE_MAP,
+    STALE,
+    Context,
+    GraphFacts,
+    Hit,
+    ProcessFact,
+    SourceFact,
+    cypher,
+)
 
 
 @dataclass(frozen=True)
@@ -158,9 +170,9 @@ def _explain_g4(hit: Hit, ctx: Context) -> list[str]:
         if s.last_assured is None:
             out.append(f"{s.name}: no last assured date")
         else:
-            out.append(f"{s.name} was last assured on {s.last_assured.isoformat()}, {_days(ctx.age_days(s))} before "
-                       f"the as-of date; {_frequency_words(s, ctx)}, it is stale after "
-                       f"{p.stale_after(s.frequency):g} days ({p.staleness_multiplier:g} x "
+            out.append(f"{s.name} was last assured on {s.last_assured.isoformat()}, "
+                       f"{_days(ctx.age_days(s) or 0)} before the as-of date; {_frequency_words(s, ctx)}, "
+                       f"it is stale after {p.stale_after(s.frequency):g} days ({p.staleness_multiplier:g} x "
                        f"{p.period_days(s.frequency):g})")
     return out
 

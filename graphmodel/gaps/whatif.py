@@ -3,8 +3,9 @@ opinions replaced. The store is never touched: the change is a query-time overla
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..errors import Problem, ValidationError
 from ..schema import OPINIONS

@@ -8,18 +8,22 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import networkx as nx
+
+if TYPE_CHECKING:
+    from ..gaps.facts import Context, CypherFacts, GraphFacts
 
 from ..errors import Conflict, NotFound, Problem, ValidationError
 from ..models import NODE_MODELS, Edge, Node
 from ..schema import SCHEMA
 
 
-class Direction(str, enum.Enum):
+class Direction(enum.StrEnum):
     OUT = "out"
     IN = "in"
     BOTH = "both"
@@ -187,7 +191,7 @@ def check_rel(rel: str | None) -> None:
 def node_from_props(kind: str, props: Mapping[str, Any]) -> Node:
     """Rebuild a stored node without re-validating: the store only ever holds valid nodes."""
     model = NODE_MODELS[kind]
-    data = {name: props.get(name) for name in model.model_fields}
+    data: dict[str, Any] = {name: props.get(name) for name in model.model_fields}
     for name, info in model.model_fields.items():
         if data[name] is None and not info.is_required():
             data[name] = info.default
@@ -198,6 +202,11 @@ class Store(abc.ABC):
     """Operations every backend provides. All writes are all-or-nothing."""
 
     backend: str
+
+    @property
+    @abc.abstractmethod
+    def location(self) -> str:
+        """Where the map is kept, for messages: a file path or a server URI (never credentials)."""
 
     # -- writes -------------------------------------------------------------
     def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = (),
@@ -284,18 +293,24 @@ class Store(abc.ABC):
             frontier = nxt
         return self.export(seen)
 
+    @abc.abstractmethod
+    def gap_facts(self, ctx: Context) -> GraphFacts | CypherFacts:
+        """What gap analysis reads, gathered in bulk the way this store does it best."""
+
     def version(self) -> object | None:
         """A value that changes whenever the stored graph does, or None when the store cannot say
         cheaply; lets callers reuse work done on an unchanged graph."""
         return None
 
+    @abc.abstractmethod
     def ping(self) -> None:
         """Raise StoreUnavailable if the store cannot be reached."""
 
+    @abc.abstractmethod
     def close(self) -> None:
-        pass
+        """Release what the store holds open (connections); it is not used afterwards."""
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -304,7 +319,7 @@ class Store(abc.ABC):
 
 def to_graph(nodes: Iterable[Node], edges: Iterable[Edge]) -> nx.MultiDiGraph:
     """The domain graph: node attributes are `kind` and `node` (the Node); edges keyed by rel."""
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for n in nodes:
         g.add_node(n.id, kind=n.kind, node=n)
     for e in edges:

@@ -10,21 +10,38 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 import threading
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import filelock
 import networkx as nx
 import platformdirs
 
 from ..errors import AssuranceMapError, NotFound
+from ..files import atomic_write
 from ..models import Edge, Node
 from ..schema import SCHEMA
-from .base import (Batch, Counts, Direction, Neighbour, Page, Progress, Store, check_kind, check_paging,
-                   check_rel, coerce_filters, iter_chunks, node_from_props)
+from .base import (
+    Batch,
+    Counts,
+    Direction,
+    Neighbour,
+    Page,
+    Progress,
+    Store,
+    check_kind,
+    check_paging,
+    check_rel,
+    coerce_filters,
+    iter_chunks,
+    node_from_props,
+)
+
+if TYPE_CHECKING:
+    from ..gaps.facts import Context, GraphFacts
 
 FORMAT = "assurance-map/embedded"
 VERSION = 1
@@ -47,7 +64,7 @@ class EmbeddedStore(Store):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file_lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._lock = threading.RLock()
-        self._g = nx.MultiDiGraph()
+        self._g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self._signature: tuple[int, int, int] | None = None
         self._generation = 0  # counts every graph this object has held
         self._refresh()
@@ -79,7 +96,7 @@ class EmbeddedStore(Store):
             raise CorruptStore(f"{self.path} is not an assurance-map store file")
         if doc.get("version") != VERSION:
             raise CorruptStore(f"{self.path} has store format version {doc.get('version')}; expected {VERSION}")
-        g = nx.MultiDiGraph()
+        g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         for kind, props in doc["nodes"]:
             for name in _DATE_FIELDS[kind]:
                 if props.get(name) is not None:
@@ -98,21 +115,8 @@ class EmbeddedStore(Store):
             "nodes": [[d["kind"], d["node"].properties()] for _, d in g.nodes(data=True)],
             "edges": [[s, k, t, d["edge"].note] for s, t, k, d in g.edges(keys=True, data=True)],
         }
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"), default=_iso)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)  # make the rename itself durable
-        finally:
-            os.close(dir_fd)
+        with atomic_write(self.path) as fh:
+            json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"), default=_iso)
         self._signature = self._stat()
 
     @contextmanager
@@ -136,7 +140,7 @@ class EmbeddedStore(Store):
 
     # -- writes -------------------------------------------------------------
     @contextmanager
-    def _write_tx(self) -> Iterator["_Tx"]:
+    def _write_tx(self) -> Iterator[_Tx]:
         with self._writing() as g:
             yield _Tx(g)
 
@@ -211,8 +215,8 @@ class EmbeddedStore(Store):
     def counts(self) -> Counts:
         with self._reading() as g:
             nodes = dict.fromkeys(SCHEMA.node_names, 0)
-            for _, kind in g.nodes(data="kind"):
-                nodes[kind] += 1
+            for _, d in g.nodes(data=True):
+                nodes[d["kind"]] += 1
             edges = dict.fromkeys(SCHEMA.edge_names, 0)
             for _, _, rel in g.edges(keys=True):
                 edges[rel] += 1
@@ -230,6 +234,22 @@ class EmbeddedStore(Store):
             # Every graph held gets a new generation; the file's identity, size and mtime tell this
             # store's objects in other processes apart (they count their own generations).
             return (self._signature, self._generation)
+
+    def gap_facts(self, ctx: Context) -> GraphFacts:
+        from ..gaps.facts import GraphFacts
+
+        return GraphFacts(self.graph_view(), ctx)
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def ping(self) -> None:
+        with self._lock:
+            self._refresh()  # a damaged file says so here
+
+    def close(self) -> None:
+        pass  # nothing is held open between operations
 
     def graph_view(self) -> nx.MultiDiGraph:
         """The current graph, read-only, without copying: writes replace it rather than change it."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 import networkx as nx
@@ -20,8 +21,26 @@ from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable, Ses
 from ..errors import Conflict, NotFound, StoreUnavailable
 from ..models import Edge, Node
 from ..schema import KEY, SCHEMA
-from .base import (BATCH_SIZE, Batch, Counts, Direction, Neighbour, Page, Progress, Store, check_kind,
-                   check_paging, check_rel, coerce_filters, iter_chunks, node_from_props, to_graph)
+from .base import (
+    BATCH_SIZE,
+    Batch,
+    Counts,
+    Direction,
+    Neighbour,
+    Page,
+    Progress,
+    Store,
+    check_kind,
+    check_paging,
+    check_rel,
+    coerce_filters,
+    iter_chunks,
+    node_from_props,
+    to_graph,
+)
+
+if TYPE_CHECKING:
+    from ..gaps.facts import Context, CypherFacts
 
 ENTITY = "Entity"  # shared label of every node
 # One bookkeeping node, outside the map: its version goes up in every write transaction,
@@ -58,7 +77,7 @@ def _native(value: Any) -> Any:
 
 
 def _kind(labels: Iterable[str]) -> str:
-    return next(l for l in labels if l in _KINDS)
+    return next(label for label in labels if label in _KINDS)
 
 
 def _node(labels: Iterable[str], props: Mapping[str, Any]) -> Node:
@@ -76,13 +95,22 @@ class Neo4jStore(Store):
                  database: str | None = None, **driver_options: Any):
         self.uri = uri
         self.database = database
-        auth = (user, password) if user is not None else None
+        auth = (user, password or "") if user is not None else None  # no password: refused, clearly
         # No server notifications: they would warn about relationship types an empty map lacks yet.
         options = {"connection_acquisition_timeout": 10.0, "connection_timeout": 5.0,
                    "max_transaction_retry_time": 2.0, "notifications_min_severity": "OFF", **driver_options}
         self._driver = GraphDatabase.driver(uri, auth=auth, **options)
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+
+    def gap_facts(self, ctx: Context) -> CypherFacts:
+        from ..gaps.facts import CypherFacts
+
+        return CypherFacts(self, ctx)
+
+    @property
+    def location(self) -> str:
+        return self.uri + (f" (database {self.database})" if self.database else "")
 
     def __repr__(self) -> str:  # never shows credentials
         return f"Neo4jStore({self.uri!r})"
@@ -137,14 +165,14 @@ class Neo4jStore(Store):
     def _transaction(self) -> Iterator[neo4j.Transaction]:
         """One explicit write transaction: committed, with the version bumped, only if the block succeeds."""
         self._ensure_schema()
-        with self._guard(), self._driver.session(database=self.database) as session:
-            with session.begin_transaction() as tx:
-                yield tx
-                tx.run(BUMP_VERSION).consume()
-                tx.commit()
+        with self._guard(), self._driver.session(database=self.database) as session, \
+                session.begin_transaction() as tx:
+            yield tx
+            tx.run(BUMP_VERSION).consume()
+            tx.commit()
 
     @contextlib.contextmanager
-    def _write_tx(self) -> Iterator["_Tx"]:
+    def _write_tx(self) -> Iterator[_Tx]:
         with self._transaction() as tx:
             yield _Tx(tx)
 

@@ -3,7 +3,8 @@
 Expected layout (text with tab-separated cells, or the same saved from Excel as .xlsx/.csv):
 
     SAFER WEST MERCIA PLAN - PUTTING VICTIM AND SURVIVORS FIRST - EXAMPLE OF FRAMEWORK
-    Commitment  Supporting Activity  Links to PCC Strategic Risk Register item  PCC's Oversight Mechanism(s)  Frequency of Oversight  (quarter columns ...)
+    Commitment  Supporting Activity  Links to PCC Strategic Risk Register item  PCC's Oversight Mechanism(s)
+        Frequency of Oversight  (quarter columns ...)
     Bring together and lead a new West Mercia Victims Board  Coordination ...    West Mercia LCJB   Quarterly
 
 and, optionally, a glossary of oversight meetings under a "Name  Purpose  Meets" header.

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from graphmodel.errors import ValidationError
 from graphmodel.models import Edge, Node, node_from_dict
@@ -71,6 +72,7 @@ def add_node(parsed: ParsedMap, kind: str, record: dict[str, Any], origin: Origi
     return node
 
 
-def add_edges(parsed: ParsedMap, origin: Origin, triples: Iterable[tuple[str, str, str]], column: str | None = None) -> None:
+def add_edges(parsed: ParsedMap, origin: Origin, triples: Iterable[tuple[str, str, str]],
+              column: str | None = None) -> None:
     for source, rel, target in triples:
         parsed.add_edge(Edge(source=source, rel=rel, target=target), origin, column, column, column)

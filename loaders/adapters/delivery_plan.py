@@ -89,8 +89,8 @@ class _Plan:
             self.theme_has_commitment.add(self.theme)
 
     def theme_commitment(self, name: str, number: int) -> str | None:
-        node = add_node(self.parsed, "Commitment", {"id": f"theme-{slug(name)}", "title": name, "theme": name,
-                                                     "plan": "Police and Crime Plan"}, Origin(self.sheet.file, name, number))
+        record = {"id": f"theme-{slug(name)}", "title": name, "theme": name, "plan": "Police and Crime Plan"}
+        node = add_node(self.parsed, "Commitment", record, Origin(self.sheet.file, name, number))
         self.theme_has_commitment.add(name)
         return node.id if node else None
 

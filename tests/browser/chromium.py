@@ -7,9 +7,9 @@ dialogs (an injected alert would open one) are recorded too.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, sync_playwright

@@ -110,7 +110,8 @@ def large_map(n_nodes: int = 5000, areas: int = 10, seed: int = 7) -> tuple[nx.M
         prefix = {"Process": "P", "AssuranceSource": "S", "Meeting": "M", "Commitment": "C", "Risk": "R", "Action": "A"}
         ids = {k: [f"{prefix[k]}{a:02d}-{i}" for i in range(c)] for k, c in count.items()}
         nodes += [_n("Process", id=i, name=f"Process {i}", area=area) for i in ids["Process"]]
-        nodes += [_n("AssuranceSource", id=i, name=f"Source {i}", line=rnd.randint(1, 4)) for i in ids["AssuranceSource"]]
+        nodes += [_n("AssuranceSource", id=i, name=f"Source {i}", line=rnd.randint(1, 4))
+                  for i in ids["AssuranceSource"]]
         nodes += [_n("Meeting", id=i, name=f"Board {i}") for i in ids["Meeting"]]
         nodes += [_n("Commitment", id=i, title=f"Commitment {i}") for i in ids["Commitment"]]
         nodes += [_n("Risk", id=i, title=f"Risk {i}") for i in ids["Risk"]]

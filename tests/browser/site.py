@@ -6,9 +6,10 @@ can later be pointed at the real app by giving them its base URL instead.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import networkx as nx
@@ -32,7 +33,7 @@ class ViewSite:
 
     def respond(self, path: str, query: dict[str, list[str]]) -> Response:
         g: nx.MultiDiGraph = self.store.export()
-        served = {"asset_base": urls.ASSET_BASE, "links": True}
+        served: dict[str, Any] = {"asset_base": urls.ASSET_BASE, "links": True}
         if path in self.extra:
             return HTML, self.extra[path]().encode()
         if path.startswith(urls.ASSET_BASE + "/"):
