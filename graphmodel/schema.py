@@ -1,16 +1,31 @@
 """The graph vocabulary, declared once.
 
 Everything else is derived from this module: the pydantic models, the Neo4j
-constraints, edge validation, the loaders' column maps and the views' styles.
+constraints, edge validation, the loaders' columns and the views' styles.
 Labels and relationship types used in Cypher come only from here, never from input.
+The schema checks itself when it is built: a declaration that cannot work raises
+SchemaError at import, naming every problem.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 KEY = "id"
+TYPES = (str, int, bool, dt.date)
+# vis-network shapes the views can draw, in the network and as a legend swatch (viz/shapes.py).
+SHAPES = ("box", "dot", "ellipse", "diamond", "star", "triangle", "triangleDown", "square", "hexagon")
+NORMALISERS = ("frequency",)  # graphmodel.values provides normalise_<name> for each
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_KIND_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")  # a Neo4j label
+_EDGE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")  # a Neo4j relationship type
+_COLUMN = re.compile(r"[a-z][a-z0-9_]*")  # a field, table or link column
+
+
+class SchemaError(Exception):
+    """The schema declares something that cannot work; raised when it is built."""
 
 
 @dataclass(frozen=True)
@@ -24,13 +39,24 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     default: Any = None
-    normaliser: str | None = None  # name of a function in graphmodel.values
+    normaliser: str | None = None  # one of NORMALISERS
 
 
 @dataclass(frozen=True)
 class Style:
-    shape: str
-    colour: str
+    shape: str  # one of SHAPES
+    colour: str  # "#rrggbb"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A column of a kind's import table that lists the ids of linked nodes: each id makes one
+    `edge`, from this row's node when `out`, else to it."""
+
+    column: str
+    edge: str
+    out: bool = True
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,7 @@ class NodeKind:
     fields: tuple[Field, ...]
     style: Style
     description: str = ""
+    links: tuple[Link, ...] = ()  # link columns of its import table
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -70,6 +97,11 @@ class Schema:
     nodes: tuple[NodeKind, ...]
     edges: tuple[EdgeKind, ...]
 
+    def __post_init__(self) -> None:
+        problems = check(self)
+        if problems:
+            raise SchemaError("the schema cannot work:\n" + "\n".join(f"  - {p}" for p in problems))
+
     def node(self, name: str) -> NodeKind:
         for kind in self.nodes:
             if kind.name == name:
@@ -92,6 +124,86 @@ class Schema:
 
     def triples(self) -> list[tuple[str, str, str]]:
         return sorted((s, e.name, t) for e in self.edges for s in e.sources for t in e.targets)
+
+
+def check(schema: Schema) -> list[str]:
+    """Every problem with a schema: names Cypher and the loaders cannot use, duplicates, fields whose
+    vocabulary, default or bounds contradict their type, styles the views cannot draw, edges
+    between unknown kinds, and link columns that clash with fields or sit at the wrong end of
+    their edge."""
+    problems: list[str] = []
+    say = problems.append
+    kinds = {k.name for k in schema.nodes}
+    for what, names in (("node kind", [k.name for k in schema.nodes]), ("edge kind", [e.name for e in schema.edges]),
+                        ("table", [k.table for k in schema.nodes])):
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            say(f"{what} {name!r} is declared twice")
+    for e in schema.edges:
+        if not _EDGE_NAME.fullmatch(e.name):
+            say(f"edge kind {e.name!r}: not usable as a relationship type (upper case, digits and _)")
+        if not e.sources or not e.targets:
+            say(f"edge kind {e.name}: needs a node kind at each end")
+        for end in sorted((e.sources | e.targets) - kinds):
+            say(f"edge kind {e.name}: unknown node kind {end!r} at one end")
+        if not _COLOUR.fullmatch(e.colour):
+            say(f"edge kind {e.name}: colour {e.colour!r} is not #rrggbb")
+    edges = {e.name: e for e in schema.edges}
+    for k in schema.nodes:
+        where = f"node kind {k.name}"
+        if not _KIND_NAME.fullmatch(k.name):
+            say(f"{where}: not usable as a label (a capital, then letters and digits)")
+        if not _COLUMN.fullmatch(k.table):
+            say(f"{where}: table {k.table!r} is not lower case letters, digits and _")
+        names = [f.name for f in k.fields]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            say(f"{where}: field {name!r} is declared twice")
+        key = next((f for f in k.fields if f.name == KEY), None)
+        if key is None or not key.required or key.type is not str:
+            say(f"{where}: needs a required text field {KEY!r}")
+        label = next((f for f in k.fields if f.name == k.label_field), None)
+        if label is None or not label.required or label.type is not str:
+            say(f"{where}: label field {k.label_field!r} must be one of its required text fields")
+        problems += [f"{where}, field {f.name}: {p}" for f in k.fields for p in _field_problems(f)]
+        if k.style.shape not in SHAPES:
+            say(f"{where}: shape {k.style.shape!r} cannot be drawn; use one of {', '.join(SHAPES)}")
+        if not _COLOUR.fullmatch(k.style.colour):
+            say(f"{where}: colour {k.style.colour!r} is not #rrggbb")
+        columns = [link.column for link in k.links]
+        for link in k.links:
+            at = f"{where}, link column {link.column}"
+            edge = edges.get(link.edge)
+            if edge is None:
+                say(f"{at}: unknown edge kind {link.edge!r}")
+            elif k.name not in (edge.sources if link.out else edge.targets):
+                say(f"{at}: a {k.name} cannot be the {'source' if link.out else 'target'} of {link.edge}")
+            if link.column in names or columns.count(link.column) > 1:
+                say(f"{at}: the column name is taken")
+            if not _COLUMN.fullmatch(link.column):
+                say(f"{at}: not lower case letters, digits and _")
+    return problems
+
+
+def _field_problems(f: Field) -> list[str]:
+    out = []
+    if not _COLUMN.fullmatch(f.name):
+        out.append("the name is not lower case letters, digits and _")
+    if f.type not in TYPES:
+        out.append(f"type {f.type!r} is not one of str, int, bool, datetime.date")
+    if f.choices is not None and any(type(c) is not f.type for c in f.choices):
+        out.append(f"choices {f.choices!r} are not all of its type")
+    if f.aliases and (not f.choices or any(v not in f.choices for v in f.aliases.values())):
+        out.append("an alias names a value outside its choices")
+    if any(a != a.lower() for a in f.aliases):
+        out.append("aliases are matched in lower case, so must be written so")
+    if f.default is not None and (type(f.default) is not f.type or (f.choices and f.default not in f.choices)):
+        out.append(f"default {f.default!r} is not one of its values")
+    if (f.minimum is not None or f.maximum is not None) and f.type is not int:
+        out.append("only whole numbers have bounds")
+    if f.minimum is not None and f.maximum is not None and f.minimum > f.maximum:
+        out.append(f"minimum {f.minimum} is above maximum {f.maximum}")
+    if f.normaliser is not None and (f.normaliser not in NORMALISERS or f.type is not str):
+        out.append(f"normaliser {f.normaliser!r} needs a text field and one of: {', '.join(NORMALISERS)}")
+    return out
 
 
 def _id() -> Field:
@@ -169,6 +281,7 @@ SCHEMA = Schema(
             ),
             Style("dot", "#f28e2b"),
             "An action from an action or delivery plan.",
+            links=(Link("mitigates", "MITIGATES"), Link("delivers", "DELIVERS"), Link("linked_to", "LINKED_TO")),
         ),
         NodeKind(
             "Process", "processes", "name",
@@ -183,6 +296,7 @@ SCHEMA = Schema(
             ),
             Style("ellipse", "#59a14f"),
             "A key process over which assurance is needed.",
+            links=(Link("supports", "SUPPORTS"), Link("exposed_to", "EXPOSED_TO")),
         ),
         NodeKind(
             "AssuranceSource", "assurance_sources", "name",
@@ -202,6 +316,7 @@ SCHEMA = Schema(
             ),
             Style("diamond", "#76b7b2"),
             "A source of assurance: a check, report, audit or inspection.",
+            links=(Link("assures", "ASSURES", required=True), Link("reports_to", "REPORTS_TO")),
         ),
         NodeKind(
             "Meeting", "meetings", "name",
@@ -218,6 +333,7 @@ SCHEMA = Schema(
             ),
             Style("star", "#b07aa1"),
             "An oversight meeting or board.",
+            links=(Link("oversees", "OVERSEES"), Link("reports_to", "REPORTS_TO")),
         ),
     ),
     edges=(

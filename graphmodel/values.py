@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from .errors import Problem, ValidationError
-from .schema import FREQUENCIES
+from .schema import FREQUENCIES, NORMALISERS, SchemaError
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -124,4 +124,14 @@ def same_area(a: str | None, b: str | None) -> bool:
     return (a or "").lower() == (b or "").lower()
 
 
-assert set(FREQUENCIES) == set(_FREQUENCY_WORDS.values())
+def _check() -> None:
+    """The schema's words and normalisers are the ones this module reads."""
+    if set(FREQUENCIES) != set(_FREQUENCY_WORDS.values()):
+        raise SchemaError(f"the schema's frequencies {sorted(FREQUENCIES)} differ from those parse_frequency "
+                          f"gives, {sorted(set(_FREQUENCY_WORDS.values()))}")
+    missing = [n for n in NORMALISERS if not callable(globals().get(f"normalise_{n}"))]
+    if missing:
+        raise SchemaError(f"no normalise_<name> function for the normaliser(s) {', '.join(missing)}")
+
+
+_check()

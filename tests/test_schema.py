@@ -1,12 +1,28 @@
 """The schema is complete and consistent, and everything derived from it agrees with it."""
 import datetime as dt
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from graphmodel import NODE_MODELS, SCHEMA, ValidationError, node_from_dict
-from graphmodel.schema import FREQUENCIES, KEY
+from graphmodel.schema import (
+    FREQUENCIES,
+    KEY,
+    SHAPES,
+    EdgeKind,
+    Field,
+    Link,
+    NodeKind,
+    Schema,
+    SchemaError,
+    Style,
+)
 from graphmodel.store.neo4j import constraint_statements
+from loaders.columns import RELATIONS
+from viz.shapes import swatch
 
 SPEC_TRIPLES = {
     "ASSURES": ({"AssuranceSource"}, {"Process", "Commitment", "Risk", "Action"}),
@@ -86,3 +102,71 @@ def test_constraints_cover_every_kind_and_use_schema_names_only():
     for kind in SCHEMA.node_names:
         assert any(f"(n:{kind})" in s for s in stmts)
     assert all("IF NOT EXISTS" in s for s in stmts)
+
+
+# -- the schema checks itself -----------------------------------------------------------
+
+def _kind(name="Widget", *, fields=None, label="name", shape="dot", colour="#123456", links=(), table=None):
+    fields = fields if fields is not None else (Field(KEY, str, required=True), Field("name", str, required=True))
+    return NodeKind(name, table or name.lower() + "s", label, fields, Style(shape, colour), "d", links)
+
+
+def test_the_link_columns_are_declared_in_the_schema():
+    links = {(k.table, link.column, link.edge, link.out, link.required) for k in SCHEMA.nodes for link in k.links}
+    assert links == {
+        ("actions", "mitigates", "MITIGATES", True, False), ("actions", "delivers", "DELIVERS", True, False),
+        ("actions", "linked_to", "LINKED_TO", True, False), ("processes", "supports", "SUPPORTS", True, False),
+        ("processes", "exposed_to", "EXPOSED_TO", True, False),
+        ("assurance_sources", "assures", "ASSURES", True, True),
+        ("assurance_sources", "reports_to", "REPORTS_TO", True, False),
+        ("meetings", "oversees", "OVERSEES", True, False), ("meetings", "reports_to", "REPORTS_TO", True, False)}
+    assert {(r.table, r.column, r.edge) for r in RELATIONS} == {(t, c, e) for t, c, e, _, _ in links}
+
+
+@pytest.mark.parametrize("nodes, edges, message", [
+    ((_kind(), _kind()), (), "node kind 'Widget' is declared twice"),
+    ((_kind("widget"),), (), "node kind widget: not usable as a label"),
+    ((_kind(fields=(Field("name", str, required=True),)),), (), "needs a required text field 'id'"),
+    ((_kind(label="colour"),), (), "label field 'colour' must be one of its required text fields"),
+    ((_kind(shape="cloud"),), (), "shape 'cloud' cannot be drawn"),
+    ((_kind(colour="red"),), (), "colour 'red' is not #rrggbb"),
+    ((_kind(fields=(Field(KEY, str, required=True), Field("name", str, required=True),
+                    Field("size", str, choices=("s", "m"), aliases={"Small": "s", "huge": "xl"}))),), (),
+     "field size: an alias names a value outside its choices"),
+    ((_kind(fields=(Field(KEY, str, required=True), Field("name", str, required=True),
+                    Field("n", int, minimum=5, maximum=1), Field("when", dt.date, normaliser="frequency"))),), (),
+     "field n: minimum 5 is above maximum 1"),
+    ((_kind(fields=(Field(KEY, str, required=True), Field("name", str, required=True),
+                    Field("when", dt.date, normaliser="frequency"))),), (),
+     "field when: normaliser 'frequency' needs a text field and one of: frequency"),
+    ((_kind(),), (EdgeKind("LIKES", frozenset({"Widget"}), frozenset({"Gadget"}), "likes", "#000000"),),
+     "edge kind LIKES: unknown node kind 'Gadget' at one end"),
+    ((_kind(links=(Link("likes", "LIKES"),)),), (), "link column likes: unknown edge kind 'LIKES'"),
+    ((_kind(links=(Link("liked_by", "LIKES"),)), _kind("Gadget")),
+     (EdgeKind("LIKES", frozenset({"Gadget"}), frozenset({"Widget"}), "likes", "#000000"),),
+     "node kind Widget, link column liked_by: a Widget cannot be the source of LIKES"),
+    ((_kind(links=(Link("name", "LIKES", out=False),)), _kind("Gadget")),
+     (EdgeKind("LIKES", frozenset({"Gadget"}), frozenset({"Widget"}), "likes", "#000000"),),
+     "node kind Widget, link column name: the column name is taken"),
+])
+def test_a_schema_that_cannot_work_is_refused_when_built(nodes, edges, message):
+    with pytest.raises(SchemaError) as err:
+        Schema(nodes, edges)
+    assert message in str(err.value)
+
+
+def test_the_checks_hold_with_assertions_off(tmp_path):
+    """Real exceptions, not asserts: `python -O` still refuses a broken schema."""
+    code = ("from graphmodel.schema import *\n"
+            "kind = NodeKind('W', 'ws', 'id', (Field('id', str, required=True),), Style('cloud', '#000000'))\n"
+            "try:\n    Schema((kind,), ())\n"
+            "except SchemaError as e:\n    print('refused:', e)\n")
+    out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
+    assert "refused:" in out and "shape 'cloud' cannot be drawn" in out
+
+
+def test_every_shape_the_schema_allows_is_drawn_in_the_legends():
+    for shape in SHAPES:
+        assert swatch(shape, "#123456").startswith('<svg class="swatch"'), shape
+    assert {k.style.shape for k in SCHEMA.nodes} <= set(SHAPES)

@@ -6,7 +6,7 @@ gap results is defined here.
 from __future__ import annotations
 
 from graphmodel.gaps.model import Severity, Status
-from graphmodel.schema import OPINIONS
+from graphmodel.schema import OPINIONS, SchemaError
 
 STATUS_COLOURS = {
     Status.UNCOVERED: "#d62728",  # red
@@ -41,7 +41,8 @@ RECENCY_WORDS = {
 }
 EMPTY_CELL = "#ffffff"
 
-assert set(OPINION_COLOURS) == set(OPINIONS)
+if set(OPINION_COLOURS) != set(OPINIONS):
+    raise SchemaError(f"the heat map needs a colour for each opinion: {', '.join(OPINIONS)}")
 
 
 def tint(colour: str, strength: float) -> str:
