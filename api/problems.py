@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -12,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from graphmodel.errors import AssuranceMapError, Conflict, NotFound, StoreUnavailable, ValidationError
+from graphmodel.errors import AssuranceMapError, Conflict, NotFound, StoreUnavailable, UnknownArea, ValidationError
 
 log = logging.getLogger("assurance_map.api")
 MEDIA_TYPE = "application/problem+json"
@@ -67,6 +69,17 @@ def document(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
+
+
+@contextmanager
+def area_resource(area: str) -> Iterator[None]:
+    """For routes whose path names an area: an area no process has is a resource that is not
+    there (404). Where an area only filters (a query parameter), it stays invalid input (422)."""
+    try:
+        yield
+    except UnknownArea as exc:
+        known = ", ".join(repr(a) for a in exc.known) or "none yet"
+        raise NotFound(f"area {area!r}: no process has it; areas in the map: {known}") from None
 
 
 def problem(status: int, detail: str, errors: list[ProblemItem] | None = None,

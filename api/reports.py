@@ -65,8 +65,10 @@ class RuleOut(BaseModel):
     id: str
     title: str
     description: str
-    kind: str
-    severity: Literal["high", "medium", "low"]
+    kind: str = Field(description="The node kind its findings are about.")
+    severity: Literal["high", "medium", "low"] = Field(description="Under the effective policy.")
+    classifies: Literal["uncovered", "weak"] | None = Field(
+        None, description="The class a Process gets when the rule holds for it (the worst class wins).")
 
 
 class GapQuery(BaseModel):

@@ -1,6 +1,7 @@
 """Errors that say where and what: kind, id, field and the offending value."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,17 @@ class ValidationError(AssuranceMapError):
         shown = "\n".join(f"  - {p}" for p in self.problems[:50])
         more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
         super().__init__(f"{len(self.problems)} problem(s), nothing was written:\n{shown}{more}")
+
+
+class UnknownArea(ValidationError):
+    """An area no Process has; the message names the areas the map has (areas match in any case)."""
+
+    def __init__(self, area: str, known: Iterable[str]):
+        self.area = area
+        self.known = sorted(set(known), key=str.lower)
+        shown = ", ".join(repr(a) for a in self.known) or "none yet"
+        super().__init__([Problem(f"no process has this area; areas in the map: {shown}", "Process", None,
+                                  "area", area)])
 
 
 class NotFound(AssuranceMapError):

@@ -210,3 +210,19 @@ def test_areas_match_whatever_their_case(client):
     assert client.get("/views/area/people").status_code == 200
     assert client.get("/views/heatmap", params={"area": "PEOPLE"}).status_code == 200
     assert client.get("/views/heatmap", params={"area": "Finance"}).status_code == 422
+
+
+def test_an_unknown_area_names_the_areas_404_in_a_path_422_in_a_filter(client):
+    known = "areas in the map: 'Information Quality', 'People'"
+    for url in ("/gaps/areas/Finance", "/views/area/Finance"):
+        r = client.get(url, headers={"accept": "application/json"})
+        assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json"), url
+        assert known in r.json()["detail"] and "'Finance'" in r.json()["detail"], url
+    for url in ("/gaps", "/exports/findings.csv", "/exports/findings.xlsx", "/views/heatmap", "/views/heatmap.png"):
+        r = client.get(url, params={"area": "Finance"})
+        assert r.status_code == 422, url
+        [problem] = r.json()["errors"]
+        assert known in problem["message"] and problem["value"] == "Finance", url
+        assert problem["loc"] == ["Process", "area"], url
+    r = client.post("/gaps", json={"area": "Finance"})
+    assert r.status_code == 422 and known in r.json()["errors"][0]["message"]

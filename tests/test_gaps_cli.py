@@ -69,12 +69,14 @@ def test_table_groups_by_area(store):
     assert text.index("G2   medium Process P1: Vetting") < other < text.index("G8   medium Risk R1")
 
 
-def test_area_option(store):
+def test_area_option(store, capsys):
     code, text = gaps(fill(store), "--area", "information quality", "--format", "json")
     data = json.loads(text)
     assert [f["rule"] for f in data["findings"]] == ["G1"]
     code, text = gaps(store, "--area", "Finance")
-    assert code == 0 and "No processes in area 'Finance'." in text
+    assert (code, text) == (2, "")
+    assert ("no process has this area; areas in the map: 'Information Quality', 'People' (value 'Finance')"
+            in capsys.readouterr().err)
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from graphmodel.errors import ValidationError
-from graphmodel.gaps import RULES, Overlay, Policy, Status, analyse, summarise
+from graphmodel.gaps import RULES, AreaSummary, Overlay, Policy, Status, analyse, summarise
 from graphmodel.models import edge_from_dict, node_from_dict
 
 AS_OF = dt.date(2024, 6, 15)  # G3 cut-off with the default 36 months: 2021-06-15
@@ -230,15 +230,16 @@ def test_classes_rules_filter_and_area(store):
     people = analyse(store, as_of=AS_OF, area="people")
     assert [a.process_id for a in people.assessments] == ["P1", "P3"]
     assert {f.rule for f in people.findings} == {"G6", "G10"}  # no G1 for P2, no G8 for the risk
-    summary = summarise(people)
-    assert summary["areas"]["People"] | {} == {"processes": 2, "uncovered": 0, "weak": 1, "adequate": 1,
-                                               "covered": 2, "assured": 1, "coverage": 0.5,
-                                               "covered_share": 1.0, "findings": 1}
+    area = summarise(people).areas["People"]
+    assert area == AreaSummary("People", processes=2, uncovered=0, weak=1, adequate=1, findings=1)
+    assert (area.covered, area.assured, area.coverage, area.covered_share) == (2, 1, 0.5, 1.0)
+    assert area.as_dict() == {"processes": 2, "uncovered": 0, "weak": 1, "adequate": 1, "covered": 2, "assured": 1,
+                              "coverage": 0.5, "covered_share": 1.0, "findings": 1}
 
     everything = analyse(store, as_of=AS_OF)
     assert [(f.rule, f.node_id) for f in everything.findings] == sorted(
         ((f.rule, f.node_id) for f in everything.findings), key=lambda k: (list(RULES).index(k[0]), k[1]))
-    assert summarise(everything)["by_rule"]["G8"] == 1
+    assert summarise(everything).by_rule["G8"] == 1
 
 
 def test_overlay_withdraws_and_replaces_opinions(store):

@@ -17,7 +17,7 @@ import networkx as nx
 from markupsafe import Markup
 
 from graphmodel.gaps.model import Report, Status
-from graphmodel.gaps.summary import area_counts
+from graphmodel.gaps.summary import summarise
 from graphmodel.schema import LINE_NAMES, LINES, SCHEMA
 
 from . import assets, scope, style, urls
@@ -138,9 +138,9 @@ def coverage_by_area(report: Report) -> list[dict[str, Any]]:
     scores: dict[str, list[float]] = {}
     for a in report.assessments:
         scores.setdefault(a.area, []).append(a.score)
-    return [{"area": area, "processes": row["processes"], "counts": [(s, row[s.value]) for s in Status],
+    return [{"area": area, "processes": row.processes, "counts": [(s, row.count(s)) for s in Status],
              "mean": sum(scores[area]) / len(scores[area])}
-            for area, row in area_counts(report).items()]
+            for area, row in summarise(report).areas.items()]
 
 
 def dashboard_page(g: nx.MultiDiGraph, report: Report, *, asset_base: str | None = None,

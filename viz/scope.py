@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from graphmodel.errors import NotFound, Problem, ValidationError
+from graphmodel.errors import NotFound, Problem, UnknownArea, ValidationError
 from graphmodel.gaps.model import Report
 from graphmodel.values import same_area
 
@@ -47,10 +47,8 @@ def area_view(g: nx.MultiDiGraph, area: str) -> nx.MultiDiGraph:
     return _induced(g, _within(g, processes, 1))
 
 
-def unknown_area(g: nx.MultiDiGraph, area: str) -> ValidationError:
-    known = ", ".join(repr(a) for a in areas_of_processes(g)) or "none"
-    return ValidationError([Problem(f"no process has this area; areas in the map: {known}", PROCESS, None, "area",
-                                    area)])
+def unknown_area(g: nx.MultiDiGraph, area: str) -> UnknownArea:
+    return UnknownArea(area, areas_of_processes(g))
 
 
 def neighbourhood_view(g: nx.MultiDiGraph, node_id: str, depth: int = 2) -> nx.MultiDiGraph:

@@ -1,37 +1,25 @@
 """Exports: the graph as JSON or GraphML, findings as CSV or XLSX."""
 import datetime as dt
 import io
-from typing import Annotated, Any
+from typing import Any
 
 import networkx as nx
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from graphmodel.gaps.command import write_csv
+from graphmodel.gaps.render import write_csv, xlsx_bytes
 
-from ..deps import Analyst, AsOf, StoreDep
+from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep
 from ..models import node_out
 from ..problems import RESPONSES
 from ..reports import report_for
 
 router = APIRouter(prefix="/exports", tags=["exports"], responses={k: RESPONSES[k] for k in (401, 403, 503)})
-Rules = Annotated[list[str] | None, Query(description="Only these rules, e.g. rule=G1&rule=G3.")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _append(ws, values: list) -> None:
-    """A row of user text kept as text: control characters Excel refuses are dropped, and text
-    that starts like a formula is stored as a string, not a formula."""
-    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-            cell.data_type = "s"
 
 
 @router.get("/graph.json", summary="The whole graph as JSON", responses={200: {"content": {"application/json": {}}}})
@@ -56,8 +44,8 @@ def graph_graphml(store: StoreDep, _: Analyst) -> Response:
 
 @router.get("/findings.csv", response_class=Response, summary="Findings as CSV, one a row",
             responses={200: {"content": {"text/csv": {}}}, 422: RESPONSES[422]})
-def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: Rules = None,
-                 area: str | None = None) -> Response:
+def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
+                 area: Area = None) -> Response:
     report = report_for(request, store, as_of=as_of, rules=rule, area=area)
     out = io.StringIO()
     write_csv(report, out)
@@ -66,19 +54,7 @@ def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = No
 
 @router.get("/findings.xlsx", response_class=Response, summary="Findings and process classes as a workbook",
             responses={200: {"content": {XLSX: {}}}, 422: RESPONSES[422]})
-def findings_xlsx(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: Rules = None,
-                  area: str | None = None) -> Response:
+def findings_xlsx(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
+                  area: Area = None) -> Response:
     report = report_for(request, store, as_of=as_of, rules=rule, area=area)
-    wb = Workbook()
-    sheet = wb.active
-    sheet.title = "Findings"
-    sheet.append(["rule", "severity", "kind", "node_id", "name", "area", "reasons"])
-    for f in report.findings:
-        _append(sheet, [f.rule, f.severity.value, f.kind, f.node_id, f.label, f.area or "", "\n".join(f.reasons)])
-    processes = wb.create_sheet("Processes")
-    processes.append(["process_id", "name", "area", "class", "score", "rules"])
-    for a in report.assessments:
-        _append(processes, [a.process_id, a.name, a.area, a.status.value, round(a.score, 3), ", ".join(a.rules)])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _download(buf.getvalue(), XLSX, f"findings-{report.as_of}.xlsx")
+    return _download(xlsx_bytes(report), XLSX, f"findings-{report.as_of}.xlsx")

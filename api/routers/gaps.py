@@ -8,28 +8,27 @@ from fastapi.responses import Response
 from graphmodel import NotFound
 from graphmodel.gaps import RULES, Policy, what_if
 from graphmodel.gaps.analysis import select_rules
-from graphmodel.gaps.command import as_json
+from graphmodel.gaps.render import report_json
 from graphmodel.store import Store
 
-from ..deps import Analyst, AsOf, StoreDep, Viewer
-from ..problems import RESPONSES
+from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep, Viewer
+from ..problems import RESPONSES, area_resource
 from ..reports import GapQuery, GapReportOut, RuleOut, WhatIfOut, WhatIfQuery, json_response, policy_for, report_for
 
 router = APIRouter(prefix="/gaps", tags=["gaps"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
 Explain = Annotated[bool, Query(description="Include each score's arithmetic.")]
-Rules = Annotated[list[str] | None, Query(description="Only these rules, e.g. rule=G1&rule=G3.")]
 
 
 def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: list[str] | None = None,
-            area: str | None = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
+            area: Area = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
     if rules is not None:  # checked before the cache, so bad ids are a clear error every time
         rules = [r.id for r in select_rules(rules)]
-    return as_json(report_for(request, store, as_of=as_of, rules=rules, area=area, policy=policy), explain)
+    return report_json(report_for(request, store, as_of=as_of, rules=rules, area=area, policy=policy), explain)
 
 
 @router.get("", response_model=GapReportOut, summary="All findings, classes and scores")
-def all_gaps(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: Rules = None,
-             area: str | None = None, explain: Explain = False) -> Response:
+def all_gaps(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
+             area: Area = None, explain: Explain = False) -> Response:
     return json_response(_report(request, store, as_of=as_of, rules=rule, area=area, explain=explain))
 
 
@@ -43,7 +42,7 @@ def gaps_with_policy(request: Request, query: GapQuery, store: StoreDep, _: Anal
 def rules(request: Request, _: Viewer) -> list[dict[str, Any]]:
     policy = policy_for(request) or Policy()
     return [{"id": r.id, "title": r.title, "description": r.description, "kind": r.kind,
-             "severity": policy.severities[r.id].value} for r in RULES.values()]
+             "severity": policy.severity(r.id).value, "classifies": r.classifies} for r in RULES.values()]
 
 
 @router.get("/policy", summary="The effective default policy")
@@ -63,10 +62,8 @@ def one_rule(request: Request, rule_id: str, store: StoreDep, _: Analyst, as_of:
             responses={404: RESPONSES[404]})
 def one_area(request: Request, area: str, store: StoreDep, _: Analyst, as_of: AsOf = None,
              explain: Explain = False) -> Response:
-    body = _report(request, store, as_of=as_of, area=area, explain=explain)
-    if not body["assessments"]:
-        raise NotFound(f"area {area!r} (no process has it)")
-    return json_response(body)
+    with area_resource(area):
+        return json_response(_report(request, store, as_of=as_of, area=area, explain=explain))
 
 
 @router.get("/nodes/{node_id:path}", response_model=GapReportOut, summary="One node's findings",

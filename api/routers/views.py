@@ -13,8 +13,8 @@ from graphmodel.store import Store
 from viz import assets, heatmap, pages, urls
 
 from ..auth import COOKIE, recognise
-from ..deps import AsOf, StoreDep, Viewer
-from ..problems import RESPONSES
+from ..deps import Area, AsOf, StoreDep, Viewer
+from ..problems import RESPONSES, area_resource
 from ..reports import report_for
 
 router = APIRouter(tags=["views"], default_response_class=HTMLResponse,
@@ -50,7 +50,8 @@ def gaps_view(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None) 
 @router.get("/views/area/{area}", summary="One area's processes and what links to them")
 def area_view(request: Request, area: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> str:
     g, report = _analysed(request, store, as_of)
-    return pages.area_page(g, report, area, asset_base=ASSET_BASE, links=True)
+    with area_resource(area):
+        return pages.area_page(g, report, area, asset_base=ASSET_BASE, links=True)
 
 
 @router.get("/views/node/{node_id:path}", summary="The neighbourhood of one node")
@@ -68,8 +69,7 @@ def chain_view(request: Request, process_id: str, store: StoreDep, _: Viewer, as
 
 
 @router.get(urls.heatmap_url(), summary="Processes by line of defence, coloured by opinion and recency")
-def heatmap_page(request: Request, store: StoreDep, _: Viewer, area: str | None = None,
-                 as_of: AsOf = None) -> str:
+def heatmap_page(request: Request, store: StoreDep, _: Viewer, area: Area = None, as_of: AsOf = None) -> str:
     g, report = _analysed(request, store, as_of)
     return pages.heatmap_page(g, report, area, asset_base=ASSET_BASE, links=True)
 
@@ -80,7 +80,7 @@ IMAGES = {"png": ("image/png", heatmap.heatmap_png), "svg": ("image/svg+xml", he
 @router.get("/views/heatmap.{fmt}", response_class=Response, summary="The heat map as PNG or SVG, for panel papers",
             responses={200: {"content": {media: {} for media, _ in IMAGES.values()}}})
 def heatmap_image(request: Request, fmt: Literal["png", "svg"], store: StoreDep, _: Viewer,
-                  area: str | None = None, as_of: AsOf = None) -> Response:
+                  area: Area = None, as_of: AsOf = None) -> Response:
     g, report = _analysed(request, store, as_of)
     media, render = IMAGES[fmt]
     return Response(render(heatmap.heat_map(g, report, area)), media_type=media)

@@ -6,13 +6,18 @@ import gc
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from ..errors import Problem, ValidationError
-from ..store.base import Store
-from .facts import Context, MeetingFact, Overlay, ProcessFact, SourceFact, facts_for, reporting_chains, reporting_text
+from ..errors import Problem, UnknownArea, ValidationError
+from .facts import Context, GapFacts, MeetingFact, Overlay, ProcessFact, SourceFact
 from .model import Assessment, Finding, Report, SourceScore, Status
 from .policy import Policy
-from .rules import RULES, Rule
+from .reporting import reporting_chains, reporting_text
+from .rule import Rule
+from .rules import RULES
+
+if TYPE_CHECKING:
+    from ..store.base import Store
 
 
 def select_rules(rules: Iterable[str] | None) -> list[Rule]:
@@ -31,14 +36,14 @@ def analyse(store: Store, *, as_of: dt.date | None = None, policy: Policy | None
             rules: Iterable[str] | None = None, area: str | None = None, overlay: Overlay | None = None) -> Report:
     """Findings of the chosen rules (all by default) and every Process's class and score.
 
-    Classes always use all of G1-G6, whichever rules are chosen for the findings.
-    With `area`, only that area's Processes (and G10 over them) are looked at; the
-    rules about commitments, risks and actions (G7-G9) are then left out.
+    Classes always use every rule that classifies, whichever rules are chosen for the findings.
+    With `area`, only that area's Processes are looked at, with the rules that can be narrowed to
+    one area (their `by_area`); an area no Process has is an UnknownArea error.
     """
     chosen = select_rules(rules)
     ctx = Context(as_of or dt.date.today(), policy or Policy(), overlay or Overlay(), area)
     with _collector_paused():
-        return _analyse(store, chosen, ctx)
+        return _analyse(store.gap_facts(ctx), chosen, ctx)
 
 
 @contextmanager
@@ -54,26 +59,27 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyse(store: Store, chosen: list[Rule], ctx: Context) -> Report:
-    facts = facts_for(store, ctx)
+def _analyse(facts: GapFacts, chosen: list[Rule], ctx: Context) -> Report:
+    processes = facts.processes()
+    if ctx.area is not None and not processes:
+        raise UnknownArea(ctx.area, facts.areas())
     needed = [r for r in RULES.values() if (r in chosen or r.classifies) and (ctx.area is None or r.by_area)]
     hits = {rule.id: facts.hits(rule) for rule in needed}
 
     findings = sorted(
-        (Finding(rule.id, hit.node_id, rule.kind, ctx.policy.severities[rule.id], tuple(rule.explain(hit, ctx)),
+        (Finding(rule.id, hit.node_id, rule.kind, ctx.policy.severity(rule.id), tuple(rule.explain(hit, ctx)),
                  hit.label, hit.area)
          for rule in chosen if rule.id in hits for hit in hits[rule.id]),
         key=lambda f: (_order(f.rule), f.node_id))
 
-    holding: dict[str, list[str]] = {}
-    for rule in RULES.values():
+    holding: dict[str, list[Rule]] = {}
+    for rule in needed:
         if rule.classifies:
             for hit in hits[rule.id]:
-                holding.setdefault(hit.node_id, []).append(rule.id)
+                holding.setdefault(hit.node_id, []).append(rule)
     meetings = {m.id: m for m in facts.meetings()}
     scores = SourceScores(ctx, meetings, reporting_chains(meetings.values()))
-    assessments = tuple(assess(p, holding.get(p.id, []), scores)
-                        for p in sorted(facts.processes(), key=lambda p: p.id))
+    assessments = tuple(assess(p, holding.get(p.id, []), scores) for p in sorted(processes, key=lambda p: p.id))
     return Report(ctx.as_of, ctx.policy.as_dict(), tuple(findings), assessments)
 
 
@@ -99,10 +105,15 @@ class SourceScores:
         return found
 
 
-def assess(process: ProcessFact, rules: list[str], scores: SourceScores) -> Assessment:
-    """Class from the rules that hold; score = 1 - prod(1 - line x opinion x recency) over its sources."""
+_WORST_FIRST = tuple(Status)  # uncovered, weak, adequate
+
+
+def assess(process: ProcessFact, holding: Iterable[Rule], scores: SourceScores) -> Assessment:
+    """The worst class any holding rule gives (adequate when none holds); score = 1 - prod(1 - line x
+    opinion x recency) over its sources."""
     contributions = tuple(scores[s] for s in process.sources)
     score = 1.0 - math.prod(1.0 - c.value for c in contributions) if contributions else 0.0
-    held = tuple(sorted(rules, key=_order))
-    status = Status.UNCOVERED if "G1" in held else Status.WEAK if held else Status.ADEQUATE
-    return Assessment(process.id, process.name, process.area, status, score, held, contributions)
+    held = sorted(holding, key=lambda r: _order(r.id))
+    status = min((r.classifies for r in held if r.classifies), key=_WORST_FIRST.index, default=Status.ADEQUATE)
+    return Assessment(process.id, process.name, process.area, status, score, tuple(r.id for r in held),
+                      contributions)

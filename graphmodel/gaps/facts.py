@@ -1,65 +1,31 @@
-"""The facts gap analysis works from, gathered in bulk from either store.
+"""What gap analysis works from, and the interface through which a store supplies it.
 
-`GraphFacts` reads the embedded store's graph in one linear pass; `CypherFacts` asks
-Neo4j with one query per rule (plus one for the processes' sources and one for the
-meetings). Both return the same domain objects, so reasons, classes and scores are
-computed by the same Python code whatever the store.
+A store gathers the facts in bulk, the way it does that best (`Store.gap_facts`): the embedded
+store in linear passes over its graph, Neo4j with one query per rule. Both hand back the same
+domain objects, so reasons, classes and scores are worked out by the same Python code whatever
+the store.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-import networkx as nx
 from dateutil.relativedelta import relativedelta
 
-from ..schema import SCHEMA
+from ..models import Node
 from ..values import same_area
 from .policy import Policy
 
 if TYPE_CHECKING:
-    from ..store.base import Store
-    from ..store.neo4j import Neo4jStore
-    from .rules import Rule
+    from .rule import Rule
 
 INDEPENDENT_LINES = (3, 4)
 NEGATIVE_OPINIONS = ("limited", "none")
 # Worst first: among equally recent independent sources the worse opinion stands.
 OPINION_RANK = {"none": 0, "limited": 1, "unrated": 2, "reasonable": 3, "substantial": 4}
-
-_PATTERN_NAME = re.compile(r"[(\[]\s*\w*\s*:\s*(\w+)")
-_SCHEMA_NAMES = frozenset(SCHEMA.node_names) | frozenset(SCHEMA.edge_names)
-
-
-def cypher(query: str) -> str:
-    """A query whose labels and relationship types are all schema names (checked at import)."""
-    unknown = {name for name in _PATTERN_NAME.findall(query) if name not in _SCHEMA_NAMES}
-    if unknown:
-        raise ValueError(f"not in the schema: {', '.join(sorted(unknown))}")
-    return query.strip()
-
-
-# Cypher fragments shared by the queries; `x` names a source map or node.
-# Patterns label only their starting node: the schema already fixes the kind at the
-# far end of each relationship type, and an extra label there can lead the planner
-# to scan that label and join, which is quadratic on large maps. For the same reason
-# existence checks and pattern comprehensions filter withdrawn sources out of an
-# expanded list rather than in their own WHERE, where the planner may choose an
-# index scan per process.
-AREA = "($area IS NULL OR toLower(p.area) = $area)"
-SOURCE_MAP = ("{id: s.id, name: s[$labels.AssuranceSource], line: s.line, "
-              "opinion: coalesce($opinions[s.id], s.opinion, 'unrated'), "
-              "last_assured: s.last_assured, frequency: s.frequency}")
-_N = "toInteger(split(x.frequency, ' ')[0])"
-STALE = (f"(x.last_assured IS NULL OR duration.inDays(x.last_assured, $as_of).days > $multiplier * "
-         f"coalesce($frequency_days[x.frequency], "
-         f"CASE WHEN x.frequency =~ '[0-9]{{1,6}} per annum' AND {_N} > 0 THEN $year_days / toFloat({_N}) END, "
-         f"$frequency_days.adhoc))")
 
 
 @dataclass(frozen=True)
@@ -80,18 +46,13 @@ class SourceFact:
     frequency: str | None
     meetings: tuple[str, ...] = ()  # meetings it reports to directly
 
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> SourceFact:
-        return cls(row["id"], row["name"], row["line"], row["opinion"], _date(row.get("last_assured")),
-                   row.get("frequency"), tuple(sorted(row.get("meetings") or ())))
-
 
 @dataclass(frozen=True)
 class ProcessFact:
     id: str
     name: str
     area: str
-    sources: tuple[SourceFact, ...]  # ordered by id
+    sources: tuple[SourceFact, ...]  # ordered by id; withdrawn sources left out
 
 
 @dataclass(frozen=True)
@@ -112,14 +73,6 @@ class Hit:
     sources: tuple[SourceFact, ...] = ()
     processes: tuple[tuple[str, str, str], ...] = ()  # (id, name, area)
     details: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any], sources_by_id: Mapping[str, SourceFact]) -> Hit:
-        """Rule queries name their evidence by source id; the facts themselves come from one query."""
-        sources = tuple(sorted((sources_by_id[s] for s in row.get("sources") or ()), key=lambda s: s.id))
-        processes = tuple(sorted((p["id"], p["name"], p["area"]) for p in row.get("processes") or ()))
-        details = {k: _date(v) for k, v in row.items() if k not in {"id", "label", "area", "sources", "processes"}}
-        return cls(row["id"], row["label"], row.get("area"), sources, processes, details)
 
 
 @dataclass(frozen=True)
@@ -174,155 +127,39 @@ class Context:
     def is_stale(self, source: SourceFact) -> bool:
         return self.recency(source) in ("stale", "undated")
 
-    def cypher_params(self) -> dict[str, Any]:
-        p = self.policy
-        return {
-            "as_of": self.as_of, "cutoff": self.independent_cutoff, "area": self.area.lower() if self.area else None,
-            "withdrawn": sorted(self.overlay.withdraw), "opinions": dict(self.overlay.opinions),
-            "multiplier": p.staleness_multiplier, "frequency_days": dict(p.frequency_days), "year_days": p.year_days,
-            "independent": list(INDEPENDENT_LINES), "negative": list(NEGATIVE_OPINIONS),
-            "opinion_rank": OPINION_RANK, "labels": {k.name: k.label_field for k in SCHEMA.nodes},
-        }
+
+class GapFacts(Protocol):
+    """What a store supplies to one analysis (see `Store.gap_facts`). Processes and their sources
+    are those of the context's area, with the what-if overlay applied."""
+
+    def processes(self) -> Sequence[ProcessFact]:
+        """Every Process in the area, by id, with its sources."""
+        ...
+
+    def meetings(self) -> Sequence[MeetingFact]:
+        """Every Meeting, with the meetings it reports to."""
+        ...
+
+    def hits(self, rule: Rule) -> list[Hit]:
+        """The nodes the rule holds for, each with its evidence."""
+        ...
+
+    def areas(self) -> list[str]:
+        """The areas of all the map's processes, whatever the context's area."""
+        ...
 
 
-def _date(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
+class GraphReader(Protocol):
+    """What a rule's Python check reads (the embedded store runs rules through their checks)."""
 
+    def processes(self) -> Sequence[ProcessFact]:
+        """As in GapFacts."""
+        ...
 
-# -- the embedded store -------------------------------------------------------------
-
-class GraphFacts:
-    """Facts read from the embedded store's graph; every pass is linear in its size."""
-
-    def __init__(self, graph: nx.MultiDiGraph, ctx: Context):
-        self.graph = graph
-        self.ctx = ctx
-
-    def of_kind(self, kind: str) -> Iterable[tuple[str, Any]]:
-        return ((n, d["node"]) for n, d in self.graph.nodes(data=True) if d["kind"] == kind)
+    def nodes(self, kind: str) -> Iterable[Node]:
+        """Every node of a kind, in any area."""
+        ...
 
     def has_in(self, node_id: str, rel: str, skip: frozenset[str] = frozenset()) -> bool:
-        return any(rel in keys and u not in skip for u, keys in self.graph.pred[node_id].items())
-
-    @cached_property
-    def _sources(self) -> dict[str, SourceFact]:
-        g, opinions = self.graph, self.ctx.overlay.opinions
-        out = {}
-        for sid, s in self.of_kind("AssuranceSource"):
-            if sid in self.ctx.overlay.withdraw:
-                continue
-            meetings = tuple(sorted(v for v, keys in g.succ[sid].items() if "REPORTS_TO" in keys))
-            out[sid] = SourceFact(sid, s.label, s.line, opinions.get(sid) or s.opinion or "unrated",
-                                  s.last_assured, s.frequency, meetings)
-        return out
-
-    @cached_property
-    def process_list(self) -> list[ProcessFact]:
-        sources, g = self._sources, self.graph
-        out = []
-        for pid, p in self.of_kind("Process"):
-            if not self.ctx.in_area(p.area):
-                continue
-            mine = sorted((u for u, keys in g.pred[pid].items() if "ASSURES" in keys and u in sources))
-            out.append(ProcessFact(pid, p.label, p.area, tuple(sources[u] for u in mine)))
-        return out
-
-    def hits(self, rule: Rule) -> list[Hit]:
-        return list(rule.nx(self, self.ctx))
-
-    def processes(self) -> list[ProcessFact]:
-        return self.process_list
-
-    def meetings(self) -> list[MeetingFact]:
-        g = self.graph
-        return [MeetingFact(mid, m.label, bool(m.panel),
-                            tuple(sorted(v for v, keys in g.succ[mid].items() if "REPORTS_TO" in keys)))
-                for mid, m in self.of_kind("Meeting")]
-
-
-# -- Neo4j --------------------------------------------------------------------------
-
-PROCESSES_QUERY = cypher(f"""
-MATCH (p:Process) WHERE {AREA}
-RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area,
-       [s IN [(p)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn |
-        {SOURCE_MAP[:-1]}, meetings: [(s)-[:REPORTS_TO]->(m) | m.id]}}] AS sources
-""")
-
-MEETINGS_QUERY = cypher("""
-MATCH (m:Meeting)
-RETURN m.id AS id, m[$labels.Meeting] AS name, coalesce(m.panel, false) AS panel,
-       [(m)-[:REPORTS_TO]->(n) | n.id] AS reports_to
-""")
-
-
-class CypherFacts:
-    """Facts read from Neo4j, each kind in one query: no query per node."""
-
-    def __init__(self, store: Neo4jStore, ctx: Context):
-        self.store = store
-        self.ctx = ctx
-        self.params = ctx.cypher_params()
-
-    def hits(self, rule: Rule) -> list[Hit]:
-        sources = self._sources
-        return [Hit.from_row(row, sources) for row in self.store.read(rule.cypher, **self.params)]
-
-    @cached_property
-    def _processes(self) -> list[ProcessFact]:
-        rows = self.store.read(PROCESSES_QUERY, **self.params)
-        return [ProcessFact(r["id"], r["label"], r["area"],
-                            tuple(sorted((SourceFact.from_row(s) for s in r["sources"]), key=lambda s: s.id)))
-                for r in rows]
-
-    @cached_property
-    def _sources(self) -> dict[str, SourceFact]:
-        return {s.id: s for p in self._processes for s in p.sources}
-
-    def processes(self) -> list[ProcessFact]:
-        return self._processes
-
-    def meetings(self) -> list[MeetingFact]:
-        return [MeetingFact(r["id"], r["name"], bool(r["panel"]), tuple(sorted(r["reports_to"])))
-                for r in self.store.read(MEETINGS_QUERY, **self.params)]
-
-
-def facts_for(store: Store, ctx: Context) -> GraphFacts | CypherFacts:
-    return store.gap_facts(ctx)
-
-
-# -- reporting chains -----------------------------------------------------------------
-
-def reporting_chains(meetings: Iterable[MeetingFact]) -> dict[str, tuple[MeetingFact, ...]]:
-    """For each meeting, the shortest chain of meetings from it up to an audit-panel meeting
-    (itself when it is one); meetings with no such route are left out."""
-    by_id = {m.id: m for m in meetings}
-    chains: dict[str, tuple[MeetingFact, ...]] = {}
-    for start in sorted(by_id):
-        parent: dict[str, str | None] = {start: None}
-        queue = deque([start])
-        while queue:
-            mid = queue.popleft()
-            if by_id[mid].panel:
-                path = []
-                node: str | None = mid
-                while node is not None:
-                    path.append(by_id[node])
-                    node = parent[node]
-                chains[start] = tuple(reversed(path))
-                break
-            for nxt in by_id[mid].reports_to:  # sorted, so the chain found is always the same
-                if nxt in by_id and nxt not in parent:
-                    parent[nxt] = mid
-                    queue.append(nxt)
-    return chains
-
-
-def reporting_text(source: SourceFact, meetings: Mapping[str, MeetingFact],
-                   chains: Mapping[str, tuple[MeetingFact, ...]]) -> str:
-    """'Audit Committee -> JARAP (audit panel)', or the meetings it reports to when none leads to the panel."""
-    routes = sorted((len(chains[m]), [c.id for c in chains[m]], chains[m]) for m in source.meetings if m in chains)
-    if routes:
-        return " -> ".join(m.name for m in routes[0][2]) + " (audit panel)"
-    direct = [meetings[m].name for m in source.meetings if m in meetings]
-    return "; ".join(direct) + " (no route to the audit panel)" if direct else ""
+        """Whether a link of kind `rel` arrives at the node from a node not in `skip`."""
+        ...

@@ -1,7 +1,8 @@
 """The gap-analysis policy: thresholds, periods, score weights and severities.
 
-The defaults live in default-policy.yaml beside this module, where each key is
-documented; a user's policy file overrides any of them, maps key by key.
+The defaults live in default-policy.yaml beside this module, where each key is documented,
+except each rule's severity, which its declaration gives (rules.py). A user's policy file
+overrides any of them, maps key by key.
 """
 from __future__ import annotations
 
@@ -23,22 +24,30 @@ DEFAULT_PATH = Path(__file__).with_name("default-policy.yaml")
 _DEFAULTS: dict[str, Any] = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
 
 RECENCIES = ("current", "due", "stale", "undated")
-RULE_IDS = tuple(_DEFAULTS["severities"])
 _PER_ANNUM = re.compile(r"([0-9]{1,6}) per annum")  # the same pattern is used in Cypher
 
 # The keys each map setting may have.
-_MAPS = {"frequency_days": FREQUENCIES, "line_weights": LINES, "opinion_factors": OPINIONS,
-         "recency_factors": RECENCIES, "severities": RULE_IDS}
+_MAPS: dict[str, tuple[Any, ...]] = {"frequency_days": FREQUENCIES, "line_weights": LINES,
+                                     "opinion_factors": OPINIONS, "recency_factors": RECENCIES}
 
 Factor = Annotated[float, pydantic.Field(ge=0, le=1)]
 Days = Annotated[float, pydantic.Field(gt=0)]
 
 
-def _merged(name: str, allowed: tuple[Any, ...], given: Any) -> Any:
-    """Overlay a partial map on the default one; keys outside `allowed` are errors."""
+def _severities() -> dict[str, Any]:
+    """Each rule's own severity, read from the rules when a policy is made (so a rule added to
+    them brings its severity along)."""
+    from .rules import RULES
+
+    return {r.id: r.severity for r in RULES.values()}
+
+
+def _merged(name: str, given: Any) -> Any:
+    """Overlay a partial map on the default one; keys the default lacks are errors."""
     if not isinstance(given, Mapping):
         return given  # pydantic reports the wrong type
-    out = dict(_DEFAULTS[name])
+    out = _severities() if name == "severities" else dict(_DEFAULTS[name])
+    allowed = _MAPS.get(name) or tuple(out)
     for key, value in given.items():
         norm = key
         if isinstance(key, str) and all(isinstance(a, int) for a in allowed) and key.strip().isdigit():
@@ -75,13 +84,13 @@ class Policy(BaseModel):
                                                         description="Score factor of each opinion.")
     recency_factors: dict[str, Factor] = pydantic.Field(
         _DEFAULTS["recency_factors"], description="Score factor for current, due, stale and undated sources.")
-    severities: dict[str, Severity] = pydantic.Field(_DEFAULTS["severities"], description="Severity of each rule.")
+    severities: dict[str, Severity] = pydantic.Field(
+        default_factory=dict, description="Severity of each rule's findings (default: the rule's own).")
 
-    @field_validator(*_MAPS, mode="before")
+    @field_validator(*_MAPS, "severities", mode="before")
     @classmethod
     def _merge(cls, value: Any, info: pydantic.ValidationInfo) -> Any:
-        name = info.field_name or ""
-        return _merged(name, _MAPS[name], value)
+        return _merged(info.field_name or "", value)
 
     @classmethod
     def from_dict(cls, data: Any, where: str = "policy") -> Policy:
@@ -122,6 +131,9 @@ class Policy(BaseModel):
         data = self.model_dump(mode="json")
         data["line_weights"] = {str(k): v for k, v in data["line_weights"].items()}
         return data
+
+    def severity(self, rule_id: str) -> Severity:
+        return self.severities[rule_id]
 
     # -- derived values, shared by the Python and the Cypher side ------------------
     def understands(self, frequency: str | None) -> bool:

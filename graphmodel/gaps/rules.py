@@ -1,53 +1,26 @@
-"""The gap rules G1-G10, each declared once: what it finds, in words for panel members,
-one Cypher query for Neo4j and a networkx implementation for the embedded store.
-
-Both implementations return `Hit`s carrying the evidence; the reasons are written
-from that evidence by the rule's `explain`, so both stores say the same words.
-"""
+"""The gap rules, each declared once (see rule.py for what a declaration holds). Add a rule by
+declaring it here and naming it in RULES, with its tests and its row in docs/spec.md."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
 
 from ..schema import LINE_NAMES
+from .cypher import AREA, SOURCE_MAP, STALE, cypher, process_query
 from .facts import (
-    AREA,
     INDEPENDENT_LINES,
     NEGATIVE_OPINIONS,
     OPINION_RANK,
-    SOURCE_MAP,
-    STALE,
     Context,
-    GraphFacts,
+    GraphReader,
     Hit,
     ProcessFact,
     SourceFact,
-    cypher,
 )
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    title: str
-    description: str  # plain words for panel members
-    kind: str  # the node kind it reports
-    cypher: str  # one query: rows of id, label, area and evidence
-    nx: Callable[[GraphFacts, Context], Iterable[Hit]]
-    explain: Callable[[Hit, Context], list[str]]
-
-    @property
-    def classifies(self) -> bool:
-        """Rules about Processes decide each Process's class."""
-        return self.kind == "Process"
-
-    @property
-    def by_area(self) -> bool:
-        """Whether the rule can be narrowed to one area (its findings concern Processes)."""
-        return self.kind in ("Process", "AssuranceSource")
-
+from .model import Severity, Status
+from .rule import Rule, per_process
 
 # -- shared wording -----------------------------------------------------------------
 
@@ -59,7 +32,7 @@ def _line(source: SourceFact) -> str:
     return LINE_NAMES.get(source.line, f"line {source.line}")
 
 
-def _span(start, end) -> str:
+def _span(start: dt.date, end: dt.date) -> str:
     """'40 months', '36 months and 1 day': the calendar distance between two dates."""
     d = relativedelta(end, start)
     months = d.years * 12 + d.months
@@ -81,44 +54,18 @@ def _frequency_words(source: SourceFact, ctx: Context) -> str:
     return f"recurring {source.frequency}"
 
 
-# -- process rules: the shape every G2-G6 query shares ------------------------------
-
-def _process_query(predicate: str) -> str:
-    return cypher(f"""
-MATCH (p:Process) WHERE {AREA}
-MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
-WITH p, collect({SOURCE_MAP}) AS sources
-WHERE {predicate}
-RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, [x IN sources | x.id] AS sources
-""")
-
-
-def _per_process(check: Callable[[ProcessFact, Context], tuple[SourceFact, ...] | None], *, covered: bool = True):
-    """A networkx implementation from a check over one Process's sources."""
-
-    def run(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
-        for p in facts.process_list:
-            if covered and not p.sources:
-                continue  # G2-G6 look only at Processes with at least one source
-            evidence = check(p, ctx)
-            if evidence is not None:
-                yield Hit(p.id, p.name, p.area, evidence)
-
-    return run
-
-
 # G1 ----------------------------------------------------------------------------------
 G1 = Rule(
     "G1", "Uncovered",
     "A key process that no source of assurance covers at all.",
-    "Process",
-    cypher(f"""
+    kind="Process", severity=Severity.HIGH, classifies=Status.UNCOVERED, by_area=True,
+    cypher=cypher(f"""
 MATCH (p:Process) WHERE {AREA}
   AND none(s IN [(p)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area
 """),
-    _per_process(lambda p, ctx: () if not p.sources else None, covered=False),
-    lambda hit, ctx: ["no source of assurance covers it (no ASSURES link)"],
+    check=per_process(lambda p, ctx: () if not p.sources else None, covered=False),
+    explain=lambda hit, ctx: ["no source of assurance covers it (no ASSURES link)"],
 )
 
 # G2 ----------------------------------------------------------------------------------
@@ -126,10 +73,10 @@ G2 = Rule(
     "G2", "Self-assured only",
     "Every source of assurance over the process is management's own (line 1): nobody independent of "
     "the people running it checks it.",
-    "Process",
-    _process_query("all(x IN sources WHERE x.line = 1)"),
-    _per_process(lambda p, ctx: p.sources if all(s.line == 1 for s in p.sources) else None),
-    lambda hit, ctx: [f"only line 1 (management) sources: {_names(hit.sources)}"],
+    kind="Process", severity=Severity.MEDIUM, classifies=Status.WEAK, by_area=True,
+    cypher=process_query("all(x IN sources WHERE x.line = 1)"),
+    check=per_process(lambda p, ctx: p.sources if all(s.line == 1 for s in p.sources) else None),
+    explain=lambda hit, ctx: [f"only line 1 (management) sources: {_names(hit.sources)}"],
 )
 
 
@@ -155,10 +102,11 @@ G3 = Rule(
     "G3", "No independent assurance",
     "No internal audit (line 3) or external body (line 4) has given assurance over the process recently enough "
     "(by default within 36 months).",
-    "Process",
-    _process_query("none(x IN sources WHERE x.line IN $independent AND coalesce(x.last_assured >= $cutoff, false))"),
-    _per_process(lambda p, ctx: None if any(_independent_within(s, ctx) for s in p.sources) else p.sources),
-    _explain_g3,
+    kind="Process", severity=Severity.HIGH, classifies=Status.WEAK, by_area=True,
+    cypher=process_query("none(x IN sources WHERE x.line IN $independent AND coalesce(x.last_assured >= $cutoff, "
+                         "false))"),
+    check=per_process(lambda p, ctx: None if any(_independent_within(s, ctx) for s in p.sources) else p.sources),
+    explain=_explain_g3,
 )
 
 
@@ -181,10 +129,10 @@ G4 = Rule(
     "G4", "Stale",
     "All the assurance over the process is out of date: each source is undated or older than one and a half "
     "times how often it should recur (12 months when it has no set frequency).",
-    "Process",
-    _process_query(f"all(x IN sources WHERE {STALE})"),
-    _per_process(lambda p, ctx: p.sources if all(ctx.is_stale(s) for s in p.sources) else None),
-    _explain_g4,
+    kind="Process", severity=Severity.MEDIUM, classifies=Status.WEAK, by_area=True,
+    cypher=process_query(f"all(x IN sources WHERE {STALE})"),
+    check=per_process(lambda p, ctx: p.sources if all(ctx.is_stale(s) for s in p.sources) else None),
+    explain=_explain_g4,
 )
 
 
@@ -213,8 +161,8 @@ def _explain_g5(hit: Hit, ctx: Context) -> list[str]:
 G5 = Rule(
     "G5", "Negative opinion",
     "The latest internal audit or external opinion on the process was limited or no assurance.",
-    "Process",
-    cypher(f"""
+    kind="Process", severity=Severity.HIGH, classifies=Status.WEAK, by_area=True,
+    cypher=cypher(f"""
 MATCH (p:Process) WHERE {AREA}
 MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn AND s.line IN $independent
 WITH p, {SOURCE_MAP} AS x
@@ -223,56 +171,56 @@ WITH p, collect(x)[0] AS latest
 WHERE latest.opinion IN $negative
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, [latest.id] AS sources
 """),
-    _per_process(_check_g5),
-    _explain_g5,
+    check=per_process(_check_g5),
+    explain=_explain_g5,
 )
 
 # G6 ----------------------------------------------------------------------------------
 G6 = Rule(
     "G6", "Unreported",
     "None of the assurance over the process is reported to any meeting, so no board or panel sees it.",
-    "Process",
-    cypher(f"""
+    kind="Process", severity=Severity.MEDIUM, classifies=Status.WEAK, by_area=True,
+    cypher=cypher(f"""
 MATCH (p:Process) WHERE {AREA}
 MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
 WITH p, collect(s.id) AS sources, sum(count {{ (s)-[:REPORTS_TO]->() }}) AS reports
 WHERE reports = 0
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
 """),
-    _per_process(lambda p, ctx: None if any(s.meetings for s in p.sources) else p.sources),
-    lambda hit, ctx: [f"none of its sources reports to a meeting: {_names(hit.sources)}"],
+    check=per_process(lambda p, ctx: None if any(s.meetings for s in p.sources) else p.sources),
+    explain=lambda hit, ctx: [f"none of its sources reports to a meeting: {_names(hit.sources)}"],
 )
 
 
 # G7 ----------------------------------------------------------------------------------
-def _nx_g7(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
+def _check_g7(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
     gone = ctx.overlay.withdraw
-    for cid, c in facts.of_kind("Commitment"):
-        if not facts.has_in(cid, "OVERSEES") and not facts.has_in(cid, "ASSURES", gone):
-            yield Hit(cid, c.label)
+    for c in facts.nodes("Commitment"):
+        if not facts.has_in(c.id, "OVERSEES") and not facts.has_in(c.id, "ASSURES", gone):
+            yield Hit(c.id, c.label)
 
 
 G7 = Rule(
     "G7", "No oversight",
     "A plan commitment that no meeting oversees and no source of assurance covers.",
-    "Commitment",
-    cypher("""
+    kind="Commitment", severity=Severity.MEDIUM,
+    cypher=cypher("""
 MATCH (c:Commitment)
 WHERE NOT EXISTS { MATCH (c)<-[:OVERSEES]-() }
   AND none(s IN [(c)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)
 RETURN c.id AS id, c[$labels.Commitment] AS label
 """),
-    _nx_g7,
-    lambda hit, ctx: ["no meeting oversees it (no OVERSEES link) and no source of assurance covers it "
-                      "(no ASSURES link)"],
+    check=_check_g7,
+    explain=lambda hit, ctx: ["no meeting oversees it (no OVERSEES link) and no source of assurance covers it "
+                              "(no ASSURES link)"],
 )
 
 
 # G8 ----------------------------------------------------------------------------------
-def _nx_g8(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
-    for rid, r in facts.of_kind("Risk"):
-        if not facts.has_in(rid, "MITIGATES"):
-            yield Hit(rid, r.label, details={"score": r.score})
+def _check_g8(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
+    for r in facts.nodes("Risk"):
+        if not facts.has_in(r.id, "MITIGATES"):
+            yield Hit(r.id, r.label, details={"score": r.score})
 
 
 def _explain_g8(hit: Hit, ctx: Context) -> list[str]:
@@ -283,21 +231,21 @@ def _explain_g8(hit: Hit, ctx: Context) -> list[str]:
 G8 = Rule(
     "G8", "Unmitigated risk",
     "A risk on the register with no action recorded against it.",
-    "Risk",
-    cypher("""
+    kind="Risk", severity=Severity.MEDIUM,
+    cypher=cypher("""
 MATCH (r:Risk) WHERE NOT EXISTS { MATCH (r)<-[:MITIGATES]-() }
 RETURN r.id AS id, r[$labels.Risk] AS label, r.score AS score
 """),
-    _nx_g8,
-    _explain_g8,
+    check=_check_g8,
+    explain=_explain_g8,
 )
 
 
 # G9 ----------------------------------------------------------------------------------
-def _nx_g9(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
-    for aid, a in facts.of_kind("Action"):
+def _check_g9(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
+    for a in facts.nodes("Action"):
         if a.target_date is not None and a.target_date < ctx.as_of and a.status != "blue":
-            yield Hit(aid, a.label, details={"target_date": a.target_date, "status": a.status})
+            yield Hit(a.id, a.label, details={"target_date": a.target_date, "status": a.status})
 
 
 def _explain_g9(hit: Hit, ctx: Context) -> list[str]:
@@ -310,20 +258,20 @@ def _explain_g9(hit: Hit, ctx: Context) -> list[str]:
 G9 = Rule(
     "G9", "Overdue action",
     "An action whose target date has passed and which is not marked complete.",
-    "Action",
-    cypher("""
+    kind="Action", severity=Severity.MEDIUM,
+    cypher=cypher("""
 MATCH (a:Action) WHERE a.target_date < $as_of AND coalesce(a.status, '') <> 'blue'
 RETURN a.id AS id, a[$labels.Action] AS label, a.target_date AS target_date, a.status AS status
 """),
-    _nx_g9,
-    _explain_g9,
+    check=_check_g9,
+    explain=_explain_g9,
 )
 
 
 # G10 ---------------------------------------------------------------------------------
-def _nx_g10(facts: GraphFacts, ctx: Context) -> Iterable[Hit]:
+def _check_g10(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
     sole: dict[str, list[ProcessFact]] = {}
-    for p in facts.process_list:
+    for p in facts.processes():
         if len(p.sources) == 1:
             sole.setdefault(p.sources[0].id, []).append(p)
     for sid, processes in sole.items():
@@ -341,16 +289,17 @@ def _explain_g10(hit: Hit, ctx: Context) -> list[str]:
 G10 = Rule(
     "G10", "Single point of assurance",
     "A source of assurance that is the only one covering some process: if it lapses, that process is uncovered.",
-    "AssuranceSource",
-    cypher(f"""
+    kind="AssuranceSource", severity=Severity.LOW, by_area=True,
+    cypher=cypher(f"""
 MATCH (p:Process) WHERE {AREA}
 MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
 WITH p, collect(s) AS ss WHERE size(ss) = 1
 WITH ss[0] AS s, collect({{id: p.id, name: p[$labels.Process], area: p.area}}) AS processes
 RETURN s.id AS id, s[$labels.AssuranceSource] AS label, processes
 """),
-    _nx_g10,
-    _explain_g10,
+    check=_check_g10,
+    explain=_explain_g10,
 )
 
+# The rules in their standard order; everything else (analysis, policy, reports, the API) reads them from here.
 RULES: dict[str, Rule] = {r.id: r for r in (G1, G2, G3, G4, G5, G6, G7, G8, G9, G10)}

@@ -14,7 +14,7 @@ from .analysis import analyse
 from .facts import Overlay
 from .model import Report, Status
 from .policy import Policy
-from .summary import area_counts
+from .summary import summarise
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,8 @@ def what_if(store: Store, *, withdraw: Iterable[str] = (), opinions: Mapping[str
     changes = tuple(ClassChange(a.process_id, a.name, a.area, was[a.process_id].status, a.status,
                                 was[a.process_id].score, a.score)
                     for a in after.assessments if a.status != was[a.process_id].status)
-    then, now = area_counts(before), area_counts(after)
-    areas = tuple(AreaChange(area, then[area]["processes"], then[area]["coverage"], now[area]["coverage"],
-                             then[area]["covered"], now[area]["covered"]) for area in then)
+    then, now = summarise(before).areas, summarise(after).areas
+    areas = tuple(AreaChange(area, old.processes, old.coverage, now[area].coverage, old.covered, now[area].covered)
+                  for area, old in then.items())
     return WhatIf(tuple(sorted(overlay.withdraw)), dict(sorted(overlay.opinions.items())), changes, areas,
                   before, after)

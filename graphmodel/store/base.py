@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 import networkx as nx
 
 if TYPE_CHECKING:
-    from ..gaps.facts import Context, CypherFacts, GraphFacts
+    from ..gaps.facts import Context, GapFacts
 
 from ..errors import Conflict, NotFound, Problem, ValidationError
 from ..models import NODE_MODELS, Edge, Node
@@ -294,8 +294,9 @@ class Store(abc.ABC):
         return self.export(seen)
 
     @abc.abstractmethod
-    def gap_facts(self, ctx: Context) -> GraphFacts | CypherFacts:
-        """What gap analysis reads, gathered in bulk the way this store does it best."""
+    def gap_facts(self, ctx: Context) -> GapFacts:
+        """What gap analysis reads (see graphmodel.gaps.facts), gathered in bulk the way this store
+        does it best."""
 
     def version(self) -> object | None:
         """A value that changes whenever the stored graph does, or None when the store cannot say

@@ -41,7 +41,8 @@ from .base import (
 )
 
 if TYPE_CHECKING:
-    from ..gaps.facts import Context, GraphFacts
+    from ..gaps.facts import Context
+    from .embedded_gaps import GraphFacts
 
 FORMAT = "assurance-map/embedded"
 VERSION = 1
@@ -236,7 +237,7 @@ class EmbeddedStore(Store):
             return (self._signature, self._generation)
 
     def gap_facts(self, ctx: Context) -> GraphFacts:
-        from ..gaps.facts import GraphFacts
+        from .embedded_gaps import GraphFacts
 
         return GraphFacts(self.graph_view(), ctx)
 

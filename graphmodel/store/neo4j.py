@@ -40,7 +40,8 @@ from .base import (
 )
 
 if TYPE_CHECKING:
-    from ..gaps.facts import Context, CypherFacts
+    from ..gaps.facts import Context
+    from .neo4j_gaps import CypherFacts
 
 ENTITY = "Entity"  # shared label of every node
 # One bookkeeping node, outside the map: its version goes up in every write transaction,
@@ -104,7 +105,7 @@ class Neo4jStore(Store):
         self._schema_lock = threading.Lock()
 
     def gap_facts(self, ctx: Context) -> CypherFacts:
-        from ..gaps.facts import CypherFacts
+        from .neo4j_gaps import CypherFacts
 
         return CypherFacts(self, ctx)
 
