@@ -53,12 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     view.add_argument("--as-of", help="date the rules are judged at (default: today)")
     view.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
 
-    for name, help in (("serve", "run the HTTP API and the web pages"),
-                       ("demo", "load the bundled pilot-area maps (once) and serve them")):
-        server = command(name, help)
+    serve = command("serve", "run the HTTP API and the web pages")
+    demo = command("demo", "load the bundled pilot-area maps into its store when that is empty, and serve it")
+    for server in (serve, demo):
         server.add_argument("--host", default=None, help="bind address (default 127.0.0.1, or $ASSURANCE_MAP_HOST)")
         server.add_argument("--port", type=int, default=None, help="port (default 8000, or $ASSURANCE_MAP_PORT)")
-    sub.choices["demo"].add_argument("--no-serve", action="store_true", help="load only")
+    demo.add_argument("--no-serve", action="store_true", help="load only")
 
     gen = command("generate", "make a synthetic map (seeded), to try the tools at scale")
     size = gen.add_mutually_exclusive_group()

@@ -170,3 +170,24 @@ def test_openapi_schema_is_complete(client):
     for kind in ("Commitment", "Risk", "Action", "Process", "AssuranceSource", "Meeting"):
         assert f"/nodes/{kind}" in spec["paths"] and f"{kind}Out" in spec["components"]["schemas"]
     assert "example" in str(spec["paths"]["/edges"]["post"])
+
+
+def test_keys_are_recognised_by_hash_in_constant_time(monkeypatch):
+    """Every configured key is compared, each with hmac.compare_digest, whichever matches."""
+    import hmac
+
+    from api import auth
+
+    keys = auth.parse_keys(",".join(f"{r}-user:{r}:{digest(k)}" for r, k in KEYS.items()))
+    compared: list[tuple[str, str]] = []
+    original = hmac.compare_digest
+
+    def compare(a: str, b: str) -> bool:
+        compared.append((a, b))
+        return original(a, b)
+
+    monkeypatch.setattr(auth.hmac, "compare_digest", compare)
+    found = auth.recognise(keys, KEYS["viewer"])
+    assert found is not None and found.name == "viewer-user"
+    assert len(compared) == len(keys)  # no early return once the viewer's key matched
+    assert auth.recognise(keys, "not-a-key") is None

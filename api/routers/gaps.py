@@ -20,7 +20,7 @@ Explain = Annotated[bool, Query(description="Include each score's arithmetic.")]
 
 
 def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: list[str] | None = None,
-            area: Area = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
+            area: str | None = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
     if rules is not None:  # checked before the cache, so bad ids are a clear error every time
         rules = [r.id for r in select_rules(rules)]
     return report_json(report_for(request, store, as_of=as_of, rules=rules, area=area, policy=policy), explain)

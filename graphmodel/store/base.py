@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import networkx as nx
 
-if TYPE_CHECKING:
-    from ..gaps.facts import Context, GapFacts
-
 from ..errors import Conflict, NotFound, Problem, ValidationError
 from ..models import NODE_MODELS, Edge, Node
 from ..schema import SCHEMA
+
+if TYPE_CHECKING:
+    from ..gaps.facts import Context, GapFacts
 
 
 class Direction(enum.StrEnum):
