@@ -57,14 +57,8 @@ def render_view(args: argparse.Namespace, store: Store) -> str | bytes:
 
 def run_view(args: argparse.Namespace, store: Store) -> int:
     view = render_view(args, store)
-    out = Path(args.out)
-    if isinstance(view, bytes):
-        with atomic_write(out, "wb") as fh:
-            fh.write(view)
-        what = "image"
-    else:
-        with atomic_write(out) as text:
-            text.write(view)
-        view, what = view.encode("utf-8"), "self-contained"
-    print(f"wrote {out} ({len(view) // 1024} KiB, {what})")
+    data = view if isinstance(view, bytes) else view.encode("utf-8")
+    with atomic_write(args.out, "wb") as fh:
+        fh.write(data)
+    print(f"wrote {args.out} ({len(data) // 1024} KiB, {'image' if isinstance(view, bytes) else 'self-contained'})")
     return 0
