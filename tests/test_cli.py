@@ -106,6 +106,9 @@ def test_view_writes_the_heat_map_as_an_image(demo_store, tmp_path, capsys):
     (["--out", "map.png"], "only the heat map is drawn as PNG (--kind heatmap); the map view is an interactive page"),
     (["--out", "map.pdf"], "write a view to a .html file (the heat map also to .png or .svg)"),
     (["--out", "gaps.svg", "--kind", "gaps"], "only the heat map is drawn as SVG"),
+    (["--out", "map.html", "--kind", "gaps", "--area", "People"], "--area narrows the map and the heat map"),
+    (["--out", "map.html", "--focus", "PE-P1", "--area", "People"], "cannot be combined with --focus"),
+    (["--out", "map.html", "--area", "Finance"], "areas in the map: 'Information Quality', 'People'"),
 ])
 def test_view_refuses_a_file_type_it_cannot_write(demo_store, tmp_path, capsys, argv, message):
     argv = [a if not a.startswith(("map.", "gaps.")) else str(tmp_path / a) for a in argv]

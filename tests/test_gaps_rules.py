@@ -254,3 +254,18 @@ def test_unknown_rule_is_an_error(store):
     with pytest.raises(ValidationError) as err:
         analyse(store, rules=["G1", "G11"])
     assert "G11" in str(err.value) and "expected one of G1" in str(err.value)
+
+
+def test_a_rule_about_the_whole_map_cannot_be_narrowed_to_an_area(store):
+    put(store, [process("P1"), ("Risk", {"id": "R1", "title": "Unmitigated"})])
+    with pytest.raises(ValidationError) as err:
+        analyse(store, as_of=AS_OF, rules=["G1", "G8", "G9"], area="People")
+    assert [p.value for p in err.value.problems] == ["G8", "G9"]
+    assert "rule G8 is about the whole map (Risk nodes have no area)" in str(err.value)
+    assert [f.rule for f in analyse(store, as_of=AS_OF, rules=["G1", "G10"], area="People").findings] == ["G1"]
+
+
+def test_an_as_of_date_in_the_first_years_of_the_calendar(store):
+    put(store, [process("P1"), source("S1", 3, last_assured="0001-01-10")], ["S1 ASSURES P1"])
+    [a] = analyse(store, as_of=dt.date(1, 3, 1)).assessments
+    assert "G3" not in a.rules  # the 36-month window reaches back past year 1

@@ -32,6 +32,9 @@ def _check_out(args: argparse.Namespace) -> None:
 def render_view(args: argparse.Namespace, store: Store) -> str | bytes:
     """The page (or heat map image, by the --out extension) the arguments ask for, from the store's map."""
     _check_out(args)
+    if args.area and (args.focus or args.kind in ("gaps", "chain")):
+        raise ValidationError([Problem("--area narrows the map and the heat map; it cannot be combined with "
+                                       "--focus, --kind gaps or --kind chain", field="--area", value=args.area)])
     if args.kind == "chain" and not args.focus:
         raise ValidationError([Problem("the chain view needs --focus with a Process id", field="--focus")])
     if args.depth is not None and args.depth < 0:

@@ -38,9 +38,14 @@ def analyse(store: Store, *, as_of: dt.date | None = None, policy: Policy | None
 
     Classes always use every rule that classifies, whichever rules are chosen for the findings.
     With `area`, only that area's Processes are looked at, with the rules that can be narrowed to
-    one area (their `by_area`); an area no Process has is an UnknownArea error.
+    one area (their `by_area`): asking for another rule by name is an error, and so is an area no
+    Process has (UnknownArea).
     """
     chosen = select_rules(rules)
+    if area is not None and rules is not None and (whole := [r.id for r in chosen if not r.by_area]):
+        raise ValidationError([Problem(f"rule {r} is about the whole map ({RULES[r].kind} nodes have no area), so it "
+                                       "cannot be narrowed to an area; ask for it without an area", "rule", value=r)
+                               for r in whole])
     ctx = Context(as_of or dt.date.today(), policy or Policy(), overlay or Overlay(), area)
     with _collector_paused():
         return _analyse(store.gap_facts(ctx), chosen, ctx)
