@@ -31,6 +31,7 @@ NEO4J_INFO = pytest.StashKey[str]()
 NEO4J_TESTS = pytest.StashKey[set[str]]()
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     neo4j_tests = config.stash.setdefault(NEO4J_TESTS, set())
     for item in items:
