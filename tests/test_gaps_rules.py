@@ -269,3 +269,28 @@ def test_an_as_of_date_in_the_first_years_of_the_calendar(store):
     put(store, [process("P1"), source("S1", 3, last_assured="0001-01-10")], ["S1 ASSURES P1"])
     [a] = analyse(store, as_of=dt.date(1, 3, 1)).assessments
     assert "G3" not in a.rules  # the 36-month window reaches back past year 1
+
+
+def test_as_of_ignores_assurance_dated_after_it(store):
+    """Judged at a past date, a source assured later counts as not yet assured: its date and its
+    opinion had not happened then, and the reasons say so."""
+    later = AS_OF + dt.timedelta(days=30)
+    put(store, [process("LATER"), process("BOTH"),
+                source("S_LATER", 3, name="internal audit of vetting", opinion="limited",
+                       last_assured=later.isoformat(), frequency="annual"),
+                source("S_THEN", 4, opinion="reasonable", last_assured=days_ago(100).isoformat()),
+                source("S_NEXT", 3, opinion="none", last_assured=later.isoformat())],
+        ["S_LATER ASSURES LATER", "S_THEN ASSURES BOTH", "S_NEXT ASSURES BOTH"])
+    report = analyse(store, as_of=AS_OF)
+    by_node: dict[str, set[str]] = {}
+    for f in report.findings:
+        by_node.setdefault(f.node_id, set()).add(f.rule)
+    # LATER: no independent assurance yet, and stale (undated) -- but no negative opinion from the future.
+    assert {"G3", "G4"} <= by_node["LATER"] and "G5" not in by_node["LATER"]
+    g3 = next(f for f in report.findings if f.rule == "G3" and f.node_id == "LATER")
+    assert f"its assurance of {later.isoformat()} came later" in g3.reasons[0]
+    # BOTH: the assurance that stood at the as-of date decides; the later "none" opinion does not.
+    assert by_node["BOTH"] == {"G6"}  # (nothing reports to a meeting in this map)
+    # Judged after the later assurance, it counts with its opinion.
+    after = analyse(store, as_of=later)
+    assert {f.node_id for f in after.findings if f.rule == "G5"} == {"LATER", "BOTH"}

@@ -30,9 +30,13 @@ def cypher(query: str) -> str:
 # comprehensions filter withdrawn sources out of an expanded list rather than in their own WHERE,
 # where the planner may choose an index scan per process.
 AREA = "($area IS NULL OR toLower(p.area) = $area)"
+# A source as it stood at the as-of date (see facts.as_it_stood): assurance dated later does not count.
 SOURCE_MAP = ("{id: s.id, name: s[$labels.AssuranceSource], line: s.line, "
-              "opinion: coalesce($opinions[s.id], s.opinion, 'unrated'), "
-              "last_assured: s.last_assured, frequency: s.frequency}")
+              "opinion: coalesce($opinions[s.id], CASE WHEN s.last_assured > $as_of THEN NULL ELSE s.opinion END, "
+              "'unrated'), "
+              "last_assured: CASE WHEN s.last_assured > $as_of THEN NULL ELSE s.last_assured END, "
+              "assured_later: CASE WHEN s.last_assured > $as_of THEN s.last_assured END, "
+              "frequency: s.frequency}")
 _N = "toInteger(split(x.frequency, ' ')[0])"
 STALE = (f"(x.last_assured IS NULL OR duration.inDays(x.last_assured, $as_of).days > $multiplier * "
          f"coalesce($frequency_days[x.frequency], "

@@ -45,6 +45,16 @@ class SourceFact:
     last_assured: dt.date | None
     frequency: str | None
     meetings: tuple[str, ...] = ()  # meetings it reports to directly
+    # Assurance dated after the as-of date: it had not happened then, so the source counts as not
+    # yet assured (no date, opinion unrated) and the reasons say so.
+    assured_later: dt.date | None = None
+
+    @property
+    def undated_words(self) -> str:
+        """Why it has no usable date, for reasons."""
+        if self.assured_later is not None:
+            return f"no assurance by the as-of date (its assurance of {self.assured_later.isoformat()} came later)"
+        return "no last assured date"
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,17 @@ class Context:
 
     def is_stale(self, source: SourceFact) -> bool:
         return self.recency(source) in ("stale", "undated")
+
+
+def as_it_stood(source_id: str, name: str, line: int, opinion: str | None, last_assured: dt.date | None,
+                frequency: str | None, meetings: tuple[str, ...], ctx: Context) -> SourceFact:
+    """A source as it stood at the as-of date, with any what-if opinion applied: assurance dated
+    later had not happened, so its date and opinion do not count."""
+    later = last_assured if last_assured is not None and last_assured > ctx.as_of else None
+    if later is not None:
+        last_assured, opinion = None, None
+    opinion = ctx.overlay.opinions.get(source_id) or opinion or "unrated"
+    return SourceFact(source_id, name, line, opinion, last_assured, frequency, meetings, later)
 
 
 class GapFacts(Protocol):

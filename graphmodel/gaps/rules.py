@@ -91,7 +91,7 @@ def _explain_g3(hit: Hit, ctx: Context) -> list[str]:
     if not independent:
         return [f"no line 3 (internal audit) or line 4 (external) source, only {_names(hit.sources)}: "
                 f"independent assurance is needed within {months} months"]
-    return [f"the {s.name} ({_line(s)}) has no last assured date; independent assurance is needed within {months} "
+    return [f"the {s.name} ({_line(s)}) has {s.undated_words}; independent assurance is needed within {months} "
             f"months" if s.last_assured is None else
             f"the {s.name} ({_line(s)}) was last assured on {s.last_assured.isoformat()}, "
             f"{_span(s.last_assured, ctx.as_of)} before the as-of date; independent assurance is needed within "
@@ -116,7 +116,7 @@ def _explain_g4(hit: Hit, ctx: Context) -> list[str]:
     out = ["every source of assurance over it is out of date"]
     for s in hit.sources:
         if s.last_assured is None:
-            out.append(f"{s.name}: no last assured date")
+            out.append(f"{s.name}: {s.undated_words}")
         else:
             out.append(f"{s.name} was last assured on {s.last_assured.isoformat()}, "
                        f"{_days(ctx.age_days(s) or 0)} before the as-of date; {_frequency_words(s, ctx)}, "

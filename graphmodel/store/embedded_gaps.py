@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from ..gaps.facts import Context, Hit, MeetingFact, ProcessFact, SourceFact
+from ..gaps.facts import Context, Hit, MeetingFact, ProcessFact, SourceFact, as_it_stood
 from ..models import Node
 
 if TYPE_CHECKING:
@@ -51,8 +51,8 @@ class GraphFacts:
     @cached_property
     def _sources(self) -> dict[str, SourceFact]:
         overlay = self.ctx.overlay
-        return {s.id: SourceFact(s.id, s.label, s.line, overlay.opinions.get(s.id) or s.opinion or "unrated",
-                                 s.last_assured, s.frequency, self._out(s.id, "REPORTS_TO"))
+        return {s.id: as_it_stood(s.id, s.label, s.line, s.opinion, s.last_assured, s.frequency,
+                                  self._out(s.id, "REPORTS_TO"), self.ctx)
                 for s in self.nodes("AssuranceSource") if s.id not in overlay.withdraw}
 
     @cached_property

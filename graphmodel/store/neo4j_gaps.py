@@ -34,7 +34,7 @@ _HIT_KEYS = frozenset({"id", "label", "area", "sources", "processes"})
 
 def _source(row: Mapping[str, Any]) -> SourceFact:
     return SourceFact(row["id"], row["name"], row["line"], row["opinion"], row.get("last_assured"),
-                      row.get("frequency"), tuple(sorted(row.get("meetings") or ())))
+                      row.get("frequency"), tuple(sorted(row.get("meetings") or ())), row.get("assured_later"))
 
 
 def _hit(row: Mapping[str, Any], sources_by_id: Mapping[str, SourceFact]) -> Hit:
