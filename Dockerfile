@@ -1,5 +1,7 @@
 FROM python:3.11-slim
 WORKDIR /app
+# Graphviz's dot lays out the network views.
+RUN apt-get update && apt-get install -y --no-install-recommends graphviz && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY graphmodel ./graphmodel
 COPY api ./api

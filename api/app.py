@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from graphmodel.store import Store, open_store
 
-from . import problems
+from . import docs, problems
 from .audit import AuditLog
 from .reports import ReportCache
 from .routers import audit, edges, exports, gaps, health, imports, nodes, views
@@ -25,6 +25,8 @@ queries that say where assurance is missing or weak.
 Authenticate with an API key in the `X-API-Key` header or as a bearer token. Roles: **viewer**
 (views and reads), **analyst** (+ gap queries and exports), **editor** (+ imports and edits),
 **admin** (+ the audit log). Errors are problem details (`application/problem+json`).
+
+Every example below works on the bundled demo map: run `assurance-map demo` and try it out.
 """
 
 
@@ -43,7 +45,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             if own:
                 app.state.store.close()
 
-    app = FastAPI(title="assurance-map", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    # /docs and /redoc are served by api.docs from files in the package, never from a CDN.
+    app = FastAPI(title="assurance-map", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.keys = keys
     app.state.audit = AuditLog(settings.audit_log)
@@ -52,6 +56,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         app.state.store = store
     problems.install(app)
     problems.document(app)
+    docs.install(app)
     for router in (health.router, nodes.router, edges.router, imports.router, gaps.router, exports.router,
                    views.router, audit.router):
         app.include_router(router)

@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     view.add_argument("--depth", type=int, default=2, help="links from --focus (default 2)")
     view.add_argument("--kind", choices=("map", "gaps", "chain", "heatmap"), default="map",
                       help="map (default), gaps only, oversight chain of --focus, or the heat map")
+    view.add_argument("--plans", action="store_true", help="also draw risks and actions on the map and area views")
+    view.add_argument("--expand", metavar="AREA", help="on a map drawn at area level, open this area")
     view.add_argument("--as-of", help="date the rules are judged at (default: today)")
     view.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
 

@@ -31,7 +31,7 @@ Editor = Annotated[Principal, Depends(require(Role.editor))]
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 
 AsOf = Annotated[dt.date | None, Query(description="Judge at this date (default today).")]
-RuleIds = Annotated[list[str] | None, Query(description="Only these rules, e.g. rule=G1&rule=G3.")]
+RuleIds = Annotated[list[str] | None, Query(description="Only these rules: rule=G1,G3 or rule=G1&rule=G3.")]
 Area = Annotated[str | None, Query(description="Only the processes of this area (any case); an area no process "
                                                "has is refused (422) with the areas the map has.")]
 Offset = Annotated[int, Query(ge=0)]

@@ -35,7 +35,7 @@ from .memory import process_peak_mb
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.json"
 STORES = ("embedded", "neo4j")
-STEPS = ("naive", "file", "nplus1", "api", "views")  # the steps --skip can leave out
+STEPS = ("naive", "file", "nplus1", "api", "views", "pages")  # the steps --skip can leave out
 Say = Callable[[str], None]
 
 
@@ -156,6 +156,9 @@ def measure_store(m: Any, size: str, store: Store, opts: Options, work: Path, en
             doing("gaps_naive", f"per-process (N+1) baseline on {opts.nplus1_processes} processes")
             run["gaps_naive"] = steps.gap_naive(m, store, opts.nplus1_processes, report, opts.seed)
             run["gaps"]["ratio"] = _ratio(run["gaps_naive"]["seconds"], run["gaps"]["seconds"])
+        if store.backend == "embedded" and "pages" not in opts.skip:
+            doing("pages", "building the whole map, an area opened in it and the dashboard as served")
+            run["pages"] = steps.pages(store, report)
         if "api" not in opts.skip:
             doing("api", f"GET /gaps under load with wrk for at least {opts.api_load.seconds} s")
             run["api"] = api_latency.measure(env, f"/gaps?as_of={AS_OF.isoformat()}", opts.api_load)
@@ -262,6 +265,13 @@ def report_text(results: dict[str, Any]) -> str:
     for r in results["runs"]:
         if "error" in r:
             out.append(f"FAILED: {r['size']} on {r['store']}, step {r['error']['step']}: {r['error']['error']}")
+    pages = [(r, r["pages"]) for r in results["runs"] if "pages" in r]
+    if pages:
+        out += ["", _table(["map", "page", "boxes drawn", "build s", "KiB"],
+                           [[f"{r['size']} ({r['nodes']:,} nodes)", name, _fmt(p.get("boxes")), _fmt(p["seconds"], 3),
+                             _fmt(p["kib"])] for r, figures in pages for name, p in figures.items()])]
+        out += ["pages = the HTML the server sends (scripts and styles are separate, cached files), built from "
+                "the exported graph and the gap report already computed"]
     if results["views"]:
         out += ["", _table(["view", "nodes", "edges", "seconds (analyse + export + page)", "page only s", "KiB"],
                            [[f"about {v['target_nodes']:,} nodes", _fmt(v["nodes"]), _fmt(v["edges"]),

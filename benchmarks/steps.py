@@ -175,3 +175,27 @@ def view(nodes: int, seed: int) -> dict[str, Any]:
     return {"target_nodes": nodes, "nodes": len(m.nodes), "edges": len(m.edges), "seconds": round(seconds, 4),
             "page_seconds": round(page_seconds, 4), "html_kib": len(html.encode("utf-8")) // 1024, **peak.as_dict()}
 
+
+
+def pages(store: Store, report: Report) -> dict[str, Any]:
+    """The pages a panel member opens first, as the server builds them: the whole map (at area
+    level on a large map), the area with the most processes opened in it, and the dashboard."""
+    from viz import pages as views, urls
+
+    g = store.export()
+    areas: dict[str, int] = {}
+    for a in report.assessments:
+        areas[a.area] = areas.get(a.area, 0) + 1
+    biggest = max(sorted(areas), key=areas.__getitem__) if areas else None
+    served: dict[str, Any] = {"asset_base": urls.ASSET_BASE, "links": True}
+    builds = {"whole map": lambda: views.map_page(g, report, **served),
+              f"whole map, {biggest} open": lambda: views.map_page(g, report, expand=biggest, **served),
+              "dashboard": lambda: views.dashboard_page(g, report, asset_base=urls.ASSET_BASE)}
+    out = {}
+    for name, build in builds.items():
+        start = time.perf_counter()
+        html = build()
+        seconds = time.perf_counter() - start
+        boxes = html.count('"shape":"box"') if "graph-data" in html else None
+        out[name] = {"seconds": round(seconds, 4), "kib": len(html.encode("utf-8")) // 1024, "boxes": boxes}
+    return out

@@ -15,8 +15,9 @@ from typing import Any
 
 KEY = "id"
 TYPES = (str, int, bool, dt.date)
-# vis-network shapes the views can draw, in the network and as a legend swatch (viz/shapes.py).
-SHAPES = ("box", "dot", "ellipse", "diamond", "star", "triangle", "triangleDown", "square", "hexagon")
+# Shapes the views can draw, in the network and as a legend swatch (viz/shapes.py): boxes with the
+# name inside, so the layout can size each box by its label and keep every label legible.
+SHAPES = ("box",)
 NORMALISERS = ("frequency",)  # graphmodel.values provides normalise_<name> for each
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _KIND_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")  # a Neo4j label
@@ -44,6 +45,9 @@ class Field:
 
 @dataclass(frozen=True)
 class Style:
+    """How views draw a kind: a shape they can draw and the kind's identifying colour (views fill
+    with a pale tint of it and keep saturated colour for assurance status)."""
+
     shape: str  # one of SHAPES
     colour: str  # "#rrggbb"
 
@@ -244,7 +248,7 @@ SCHEMA = Schema(
                 Field("plan", str, description="The plan it comes from."),
                 _notes(),
             ),
-            Style("box", "#4e79a7"),
+            Style("box", "#0072b2"),
             "A Police and Crime Plan commitment or objective.",
         ),
         NodeKind(
@@ -259,7 +263,7 @@ SCHEMA = Schema(
                 Field("register", str, description="The register it is held on."),
                 _notes(),
             ),
-            Style("triangle", "#e15759"),
+            Style("box", "#cc79a7"),
             "A risk from a risk register.",
         ),
         NodeKind(
@@ -279,7 +283,7 @@ SCHEMA = Schema(
                 Field("impact", str, description="The intended effect."),
                 _notes(),
             ),
-            Style("dot", "#f28e2b"),
+            Style("box", "#8c6d31"),
             "An action from an action or delivery plan.",
             links=(Link("mitigates", "MITIGATES"), Link("delivers", "DELIVERS"), Link("linked_to", "LINKED_TO")),
         ),
@@ -294,7 +298,7 @@ SCHEMA = Schema(
                 Field("criticality", str, choices=CRITICALITIES, description="low, medium or high."),
                 _notes(),
             ),
-            Style("ellipse", "#59a14f"),
+            Style("box", "#3d5a80"),
             "A key process over which assurance is needed.",
             links=(Link("supports", "SUPPORTS"), Link("exposed_to", "EXPOSED_TO")),
         ),
@@ -314,7 +318,7 @@ SCHEMA = Schema(
                 Field("scope", str, description="What it covers."),
                 _notes(),
             ),
-            Style("diamond", "#76b7b2"),
+            Style("box", "#2b8cbe"),
             "A source of assurance: a check, report, audit or inspection.",
             links=(Link("assures", "ASSURES", required=True), Link("reports_to", "REPORTS_TO")),
         ),
@@ -331,7 +335,7 @@ SCHEMA = Schema(
                 Field("panel", bool, description="This is the audit panel (JARAP)."),
                 _notes(),
             ),
-            Style("star", "#b07aa1"),
+            Style("box", "#7b4f9d"),
             "An oversight meeting or board.",
             links=(Link("oversees", "OVERSEES"), Link("reports_to", "REPORTS_TO")),
         ),
@@ -343,10 +347,10 @@ SCHEMA = Schema(
         EdgeKind("OVERSEES", frozenset({"Meeting"}),
                  frozenset({"Commitment", "Risk", "Action", "Process", "AssuranceSource"}),
                  "oversees", "#7b4f9d"),
-        EdgeKind("MITIGATES", frozenset({"Action"}), frozenset({"Risk"}), "mitigates", "#c0392b"),
+        EdgeKind("MITIGATES", frozenset({"Action"}), frozenset({"Risk"}), "mitigates", "#8c6d31"),
         EdgeKind("DELIVERS", frozenset({"Action"}), frozenset({"Commitment"}), "delivers", "#1f5f99"),
         EdgeKind("SUPPORTS", frozenset({"Process"}), frozenset({"Commitment"}), "supports", "#3b8b3b"),
-        EdgeKind("EXPOSED_TO", frozenset({"Process"}), frozenset({"Risk"}), "is exposed to", "#d35400"),
+        EdgeKind("EXPOSED_TO", frozenset({"Process"}), frozenset({"Risk"}), "is exposed to", "#b0588a"),
         EdgeKind("LINKED_TO", frozenset({"Commitment", "Risk", "Action"}),
                  frozenset({"Commitment", "Risk", "Action"}), "is linked to", "#7f7f7f"),
         EdgeKind("REPORTS_TO", frozenset({"AssuranceSource", "Meeting"}), frozenset({"Meeting"}),

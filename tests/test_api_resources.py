@@ -114,6 +114,39 @@ def test_exports(client, store):
     assert len(csv_text.strip().splitlines()) == len(findings) + 1
     wb = load_workbook(io.BytesIO(client.get("/exports/findings.xlsx", params={"as_of": AS_OF}).content))
     assert wb["Findings"].max_row == len(findings) + 1 and wb["Processes"].max_row == 11
+    header = csv_text.splitlines()[0].split(",")
+    assert [c.value for c in wb["Findings"][1]] == header  # the same column names in both
+    for ws in wb.worksheets:  # ready to work with: header frozen, filters on, columns sized
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref == ws.dimensions
+        assert ws[1][0].font.bold and all(ws.column_dimensions[c].width >= 8 for c in "ABCDE")
+    reasons = wb["Findings"].column_dimensions["G"].width
+    assert 20 < reasons <= 80
+
+
+def test_graphml_carries_class_score_and_findings(client, store):
+    report = client.get("/gaps", params={"as_of": AS_OF}).json()
+    root = ET.fromstring(client.get("/exports/graph.graphml", params={"as_of": AS_OF}).content)
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    keys = {k.get("id"): k.get("attr.name") for k in root.findall("g:key", ns)}
+    assert {"class", "score", "rules", "findings", "kind"} <= set(keys.values())
+    nodes = {n.get("id"): {keys[d.get("key")]: d.text for d in n.findall("g:data", ns)}
+             for n in root.findall(".//g:node", ns)}
+    for a in report["assessments"]:
+        node = nodes[a["process_id"]]
+        assert node["class"] == a["status"] and abs(float(node["score"]) - a["score"]) < 1e-6
+    for f in report["findings"]:
+        assert f["rule"] in nodes[f["node_id"]]["rules"] and f["reasons"][0] in nodes[f["node_id"]]["findings"]
+
+
+def test_rules_may_be_given_comma_separated(client):
+    both = client.get("/gaps", params={"rule": "G1,G3", "as_of": AS_OF}).json()
+    apart = client.get("/gaps", params=[("rule", "G1"), ("rule", "G3"), ("as_of", AS_OF)]).json()
+    assert both["findings"] == apart["findings"] and {f["rule"] for f in both["findings"]} == {"G1", "G3"}
+    csv_text = client.get("/exports/findings.csv", params={"rule": "g1, G3", "as_of": AS_OF}).content
+    rows = csv_text.decode("utf-8-sig").splitlines()[1:]
+    assert rows and {r.split(",")[0] for r in rows} <= {"G1", "G3"}
+    bad = client.get("/gaps", params={"rule": "G1,G99"})
+    assert bad.status_code == 422 and "G99" in bad.text
 
 
 PAGES = ["/dashboard", "/views/map", "/views/gaps", "/views/heatmap", "/views/area/People",

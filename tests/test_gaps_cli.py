@@ -54,7 +54,7 @@ def test_csv_one_finding_per_row(store):
     assert code == 0
     assert [(r["rule"], r["node_id"], r["label"]) for r in rows] == [
         ("G2", "P1", "Vetting"), ("G8", "R1", "Data loss, and misuse")]
-    assert rows[1]["reasons"] == "no action mitigates it (no MITIGATES link); its risk score is 12"
+    assert rows[1]["reasons"] == "no action is recorded against it; its risk score is 12"
 
 
 def test_table_groups_by_area(store):

@@ -9,9 +9,13 @@ import functools
 import re
 from pathlib import Path
 
+from typing import Callable
+
 import pyvis
 
 from graphmodel.errors import NotFound
+
+from . import style
 
 _VIS = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 _STATIC = Path(__file__).resolve().parent / "static"
@@ -21,26 +25,32 @@ FILES: dict[str, Path] = {
     "vis-network.css": _VIS / "vis-network.css",
     "viz.css": _STATIC / "viz.css",
     "network.js": _STATIC / "network.js",
+    "triage.js": _STATIC / "triage.js",
 }
+# Made from code rather than read from a file: the colours of viz.style, as CSS classes.
+GENERATED: dict[str, Callable[[], str]] = {"theme.css": style.theme_css}
 
 MEDIA_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 # Which assets each page uses, in the order they must appear (styles, then scripts).
 _PAGES = {
-    "network": ("vis-network.css", "viz.css", "vis-network.min.js", "network.js"),
-    "heatmap": ("viz.css",),
-    "dashboard": ("viz.css",),
+    "network": ("vis-network.css", "viz.css", "theme.css", "vis-network.min.js", "network.js", "triage.js"),
+    "heatmap": ("viz.css", "theme.css"),
+    "dashboard": ("viz.css", "theme.css", "triage.js"),
+    "record": ("viz.css", "theme.css"),
 }
 
 
 def page_assets(page: str) -> tuple[str, ...]:
-    """The asset names a page ("network", "heatmap" or "dashboard") links to."""
+    """The asset names a page ("network", "heatmap", "dashboard" or "record") links to."""
     return _PAGES[page]
 
 
 @functools.cache
 def asset(name: str) -> bytes:
     """The bytes of one asset, by the name used in its URL; NotFound for anything else."""
+    if name in GENERATED:
+        return GENERATED[name]().encode("utf-8")
     path = FILES.get(name)
     if path is None:
         raise NotFound(f"asset {name!r}")

@@ -41,21 +41,23 @@ def render_view(args: argparse.Namespace, store: Store) -> str | bytes:
         raise ValidationError([Problem("must be 0 or more", field="--depth", value=args.depth)])
     policy = Policy.load(args.policy) if args.policy else None
     report = analyse(store, as_of=as_of_date(args.as_of), policy=policy)
+    g = store.export()
+    plans = bool(getattr(args, "plans", False))
+    expand = getattr(args, "expand", None)
     if args.kind == "heatmap":
         image = IMAGES.get(Path(args.out).suffix.lower())
-        if image is not None:
-            return image(heatmap.heat_map(store.export(), report, args.area))
-        return pages.heatmap_page(store.export(), report, args.area)
+        if image is not None:  # an image holds HEAT_ROWS processes at most: --area for one area
+            return image(heatmap.heat_map(g, report, args.area, page=None))
+        return pages.heatmap_page(g, report, args.area)
     if args.kind == "chain":
-        return pages.chain_page(store.export(), report, args.focus)
+        return pages.chain_page(g, report, args.focus)
     if args.kind == "gaps":
-        return pages.gaps_page(store.export(), report)
-    if args.focus:  # only the neighbourhood is read from the store, not the whole map
-        return pages.node_page(store.neighbourhood(args.focus, args.depth), report, args.focus, args.depth)
-    g = store.export()
+        return pages.gaps_page(g, report, expand=expand)
+    if args.focus:
+        return pages.node_page(g, report, args.focus, args.depth)
     if args.area:
-        return pages.area_page(g, report, args.area)
-    return pages.map_page(g, report)
+        return pages.area_page(g, report, args.area, plans=plans)
+    return pages.map_page(g, report, plans=plans, expand=expand)
 
 
 def run_view(args: argparse.Namespace, store: Store) -> int:

@@ -39,12 +39,24 @@ def areas_of_processes(g: nx.MultiDiGraph) -> list[str]:
     return sorted({d["node"].area for _, d in g.nodes(data=True) if d["kind"] == PROCESS})
 
 
-def area_view(g: nx.MultiDiGraph, area: str) -> nx.MultiDiGraph:
-    """The processes of one area and everything linked to them."""
-    processes = [n for n, d in g.nodes(data=True) if d["kind"] == PROCESS and same_area(d["node"].area, area)]
+def area_processes(g: nx.MultiDiGraph, area: str) -> list[str]:
+    """The ids of one area's processes; a clear error naming the known areas when it has none."""
+    processes = sorted(n for n, d in g.nodes(data=True) if d["kind"] == PROCESS and same_area(d["node"].area, area))
     if not processes:
         raise unknown_area(g, area)
-    return _induced(g, _within(g, processes, 1))
+    return processes
+
+
+def around_processes(g: nx.MultiDiGraph, processes: Iterable[str]) -> set[str]:
+    """Processes with everything linked to them, and the meetings their sources and overseers
+    report to, on up to the panel, so each reporting route is seen whole."""
+    ids = _within(g, processes, 1)
+    return ids | _reports_to_closure(g, ids)
+
+
+def area_view(g: nx.MultiDiGraph, area: str) -> nx.MultiDiGraph:
+    """The processes of one area, everything linked to them and their routes to the panel."""
+    return _induced(g, around_processes(g, area_processes(g, area)))
 
 
 def unknown_area(g: nx.MultiDiGraph, area: str) -> UnknownArea:

@@ -1,27 +1,29 @@
-"""Small inline SVG swatches for legends: each kind's shape and colour from the schema."""
+"""Small inline SVG swatches for legends, drawn exactly as the views draw boxes and links."""
 from __future__ import annotations
 
 from markupsafe import Markup
 
 from graphmodel.schema import SHAPES, SchemaError
 
-_SHAPES = {
-    "box": '<rect x="2" y="4" width="16" height="12" fill="{c}"/>',
-    "square": '<rect x="3" y="3" width="14" height="14" fill="{c}"/>',
-    "triangle": '<polygon points="10,2 18,17 2,17" fill="{c}"/>',
-    "triangleDown": '<polygon points="2,3 18,3 10,18" fill="{c}"/>',
-    "dot": '<circle cx="10" cy="10" r="7" fill="{c}"/>',
-    "ellipse": '<ellipse cx="10" cy="10" rx="9" ry="6" fill="{c}"/>',
-    "diamond": '<polygon points="10,1 19,10 10,19 1,10" fill="{c}"/>',
-    "hexagon": '<polygon points="5.5,2.2 14.5,2.2 19,10 14.5,17.8 5.5,17.8 1,10" fill="{c}"/>',
-    "star": '<polygon points="10,1 12.6,7.2 19,7.4 14,11.6 15.6,18 10,14.4 4.4,18 6,11.6 1,7.4 7.4,7.2" fill="{c}"/>',
-    "line": '<line x1="1" y1="10" x2="19" y2="10" stroke="{c}" stroke-width="3"/>',  # for edge kinds
-}
-if missing := [s for s in SHAPES if s not in _SHAPES]:
-    raise SchemaError(f"the legends cannot draw the schema's shape(s) {', '.join(missing)}")
+from .style import Look
+
+if set(SHAPES) != {"box"}:  # every item is a box with its name inside, as the layout sizes it
+    raise SchemaError(f"the views draw only boxes; the schema names {', '.join(SHAPES)}")
 
 
-def swatch(shape: str, colour: str) -> Markup:
-    """An SVG icon; shape and colour come from the schema or this package, never from input."""
-    body = _SHAPES[shape].format(c=Markup.escape(colour))
-    return Markup(f'<svg class="swatch" width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">{body}</svg>')
+def swatch(look: Look) -> Markup:
+    """A box with the look's fill, border colour, width and dashes; values come from the style
+    module, never from input."""
+    dash = f' stroke-dasharray="{",".join(str(d) for d in look.dashes)}"' if look.dashes else ""
+    glyph = (f'<text x="14" y="15" font-size="11" text-anchor="middle" fill="{Markup.escape(look.text)}">'
+             f'{Markup.escape(look.glyph)}</text>') if look.glyph else ""
+    body = (f'<rect x="2" y="3" width="24" height="16" rx="2" fill="{Markup.escape(look.fill)}" '
+            f'stroke="{Markup.escape(look.border)}" stroke-width="{min(look.width, 4)}"{dash}/>{glyph}')
+    return Markup(f'<svg class="swatch" width="28" height="22" viewBox="0 0 28 22" aria-hidden="true">{body}</svg>')
+
+
+def line_swatch(colour: str, dashed: bool = False) -> Markup:
+    dash = ' stroke-dasharray="4,3"' if dashed else ""
+    return Markup(f'<svg class="swatch" width="28" height="22" viewBox="0 0 28 22" aria-hidden="true">'
+                  f'<line x1="1" y1="11" x2="21" y2="11" stroke="{Markup.escape(colour)}" stroke-width="2.5"{dash}/>'
+                  f'<polygon points="27,11 20,7 20,15" fill="{Markup.escape(colour)}"/></svg>')

@@ -7,6 +7,7 @@ import networkx as nx
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from graphmodel.gaps.model import Finding
 from graphmodel.gaps.render import write_csv, xlsx_bytes
 
 from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep
@@ -31,15 +32,28 @@ def graph_json(store: StoreDep, _: Analyst) -> dict[str, Any]:
 
 @router.get("/graph.graphml", response_class=Response, summary="The whole graph as GraphML (for Gephi, yEd)",
             responses={200: {"content": {"application/graphml+xml": {}}}})
-def graph_graphml(store: StoreDep, _: Analyst) -> Response:
+def graph_graphml(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None) -> Response:
     g = store.export()
+    report = report_for(request, store, as_of=as_of)
+    assessed = {a.process_id: a for a in report.assessments}
+    found: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        found.setdefault(f.node_id, []).append(f)
     flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node_id, d in g.nodes(data=True):  # GraphML holds plain values: dates as ISO text
         props = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in d["node"].properties().items()}
-        flat.add_node(node_id, kind=d["kind"], **{k: v for k, v in props.items() if k != "id"})
+        a = assessed.get(node_id)
+        gaps = {"class": a.status.value, "score": round(a.score, 6)} if a else {}
+        if node_id in found:  # the rules that hold and their reasons, in plain words
+            gaps["rules"] = ", ".join(f.rule for f in found[node_id])
+            gaps["findings"] = "\n".join(f"{f.rule} ({f.severity.value}): {'; '.join(f.reasons)}"
+                                          for f in found[node_id])
+        flat.add_node(node_id, kind=d["kind"], **{k: v for k, v in props.items() if k != "id"}, **gaps)
     for s, t, k, d in g.edges(keys=True, data=True):
         flat.add_edge(s, t, key=k, rel=k, **({"note": d["edge"].note} if d["edge"].note else {}))
-    return _download("\n".join(nx.generate_graphml(flat)).encode(), "application/graphml+xml", "assurance-map.graphml")
+    flat.graph["as_of"] = report.as_of.isoformat()
+    return _download("\n".join(nx.generate_graphml(flat, named_key_ids=True)).encode(), "application/graphml+xml",
+                     f"assurance-map-{report.as_of}.graphml")
 
 
 @router.get("/findings.csv", response_class=Response, summary="Findings as CSV, one a row",

@@ -5,21 +5,25 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 import networkx as nx
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from graphmodel.gaps import Report
+from graphmodel.gaps import Report, what_if
 from graphmodel.store import Store
 from viz import assets, heatmap, pages, urls
 
-from ..auth import COOKIE, recognise
+from ..auth import COOKIE, Role, recognise
 from ..deps import Area, AsOf, StoreDep, Viewer
 from ..problems import RESPONSES, area_resource
-from ..reports import report_for
+from ..reports import policy_for, report_for
 
 router = APIRouter(tags=["views"], default_response_class=HTMLResponse,
                    responses={k: RESPONSES[k] for k in (401, 403, 404, 503)})
 ASSET_BASE = urls.ASSET_BASE
+Expand = Annotated[str | None, Query(description="At area level (a large map): the area to open in place.")]
+Page = Annotated[int, Query(ge=1, description="Which page of the opened area's processes, worst first.")]
+Plans = Annotated[bool, Query(description="Also draw risks and actions.")]
+HeatPage = Annotated[int, Query(ge=1, description=f"Which {heatmap.HEAT_ROWS} processes of the selection.")]
 
 
 def _analysed(request: Request, store: Store, as_of: dt.date | None) -> tuple[nx.MultiDiGraph, Report]:
@@ -38,28 +42,32 @@ def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None) 
 
 
 @router.get(urls.map_url(), summary="The whole map")
-def whole_map(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None) -> str:
-    return pages.map_page(*_analysed(request, store, as_of), asset_base=ASSET_BASE, links=True)
+def whole_map(request: Request, store: StoreDep, _: Viewer, expand: Expand = None, page: Page = 1,
+              plans: Plans = False, as_of: AsOf = None) -> str:
+    g, report = _analysed(request, store, as_of)
+    return pages.map_page(g, report, expand=expand, page=page, plans=plans, asset_base=ASSET_BASE, links=True)
 
 
-@router.get(urls.gaps_url(), summary="Nodes with findings, in context")
-def gaps_view(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None) -> str:
-    return pages.gaps_page(*_analysed(request, store, as_of), asset_base=ASSET_BASE, links=True)
+@router.get(urls.gaps_url(), summary="Items with findings, in context")
+def gaps_view(request: Request, store: StoreDep, _: Viewer, expand: Expand = None, page: Page = 1,
+              as_of: AsOf = None) -> str:
+    g, report = _analysed(request, store, as_of)
+    return pages.gaps_page(g, report, expand=expand, page=page, asset_base=ASSET_BASE, links=True)
 
 
-@router.get("/views/area/{area}", summary="One area's processes and what links to them")
-def area_view(request: Request, area: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> str:
+@router.get("/views/area/{area}", summary="One area's processes, what they serve, their sources and routes to the panel")
+def area_view(request: Request, area: str, store: StoreDep, _: Viewer, page: Page = 1, plans: Plans = False,
+              as_of: AsOf = None) -> str:
     g, report = _analysed(request, store, as_of)
     with area_resource(area):
-        return pages.area_page(g, report, area, asset_base=ASSET_BASE, links=True)
+        return pages.area_page(g, report, area, page=page, plans=plans, asset_base=ASSET_BASE, links=True)
 
 
-@router.get("/views/node/{node_id:path}", summary="The neighbourhood of one node")
+@router.get("/views/node/{node_id:path}", summary="The neighbourhood of one item, centred on it")
 def node_view(request: Request, node_id: str, store: StoreDep, _: Viewer,
               depth: Annotated[int, Query(ge=0, le=6)] = 2, as_of: AsOf = None) -> str:
-    report = report_for(request, store, as_of=as_of)
-    return pages.node_page(store.neighbourhood(node_id, depth), report, node_id, depth, asset_base=ASSET_BASE,
-                           links=True)
+    g, report = _analysed(request, store, as_of)
+    return pages.node_page(g, report, node_id, depth, asset_base=ASSET_BASE, links=True)
 
 
 @router.get("/views/chain/{process_id:path}", summary="A process's oversight chain up to the panel")
@@ -68,22 +76,40 @@ def chain_view(request: Request, process_id: str, store: StoreDep, _: Viewer, as
     return pages.chain_page(g, report, process_id, asset_base=ASSET_BASE, links=True)
 
 
-@router.get(urls.heatmap_url(), summary="Processes by line of defence, coloured by opinion and recency")
-def heatmap_page(request: Request, store: StoreDep, _: Viewer, area: Area = None, as_of: AsOf = None) -> str:
+@router.get("/views/record/{node_id:path}", summary="One item's record: fields, sources, findings, chain and links",
+            description="With `withdraw` (analysts and above): what would change if those sources were withdrawn.")
+def record_view(request: Request, node_id: str, store: StoreDep, who: Viewer,
+                withdraw: Annotated[list[str] | None, Query(description="Assurance sources to withdraw (what-if).")]
+                = None, as_of: AsOf = None) -> str:
     g, report = _analysed(request, store, as_of)
-    return pages.heatmap_page(g, report, area, asset_base=ASSET_BASE, links=True)
+    can_what_if = who.role >= Role.analyst
+    result = None
+    if withdraw:
+        if not can_what_if:
+            raise HTTPException(403, f"what-if needs the analyst role; {who.name} has {who.role.name}")
+        result = what_if(store, withdraw=withdraw, as_of=report.as_of, policy=policy_for(request))
+    return pages.record_page(g, report, node_id, what_if=result, can_what_if=can_what_if, asset_base=ASSET_BASE)
+
+
+@router.get(urls.heatmap_url(), summary="Processes by line of defence, coloured by opinion and recency")
+def heatmap_page(request: Request, store: StoreDep, _: Viewer, area: Area = None, page: HeatPage = 1,
+                 as_of: AsOf = None) -> str:
+    g, report = _analysed(request, store, as_of)
+    return pages.heatmap_page(g, report, area, page=page, asset_base=ASSET_BASE, links=True)
 
 
 IMAGES = {"png": ("image/png", heatmap.heatmap_png), "svg": ("image/svg+xml", heatmap.heatmap_svg)}
 
 
 @router.get("/views/heatmap.{fmt}", response_class=Response, summary="The heat map as PNG or SVG, for panel papers",
-            responses={200: {"content": {media: {} for media, _ in IMAGES.values()}}})
-def heatmap_image(request: Request, fmt: Literal["png", "svg"], store: StoreDep, _: Viewer,
-                  area: Area = None, as_of: AsOf = None) -> Response:
+            responses={200: {"content": {media: {} for media, _ in IMAGES.values()}}, 422: RESPONSES[422]})
+def heatmap_image(request: Request, fmt: Literal["png", "svg"], store: StoreDep, _: Viewer, area: Area = None,
+                  page: Annotated[int | None, Query(ge=1, description=f"Which {heatmap.HEAT_ROWS} processes; needed "
+                                                    "when the selection has more, which is otherwise refused (422).")]
+                  = None, as_of: AsOf = None) -> Response:
     g, report = _analysed(request, store, as_of)
     media, render = IMAGES[fmt]
-    return Response(render(heatmap.heat_map(g, report, area)), media_type=media)
+    return Response(render(heatmap.heat_map(g, report, area, page)), media_type=media)
 
 
 @router.get(urls.ASSET_BASE + "/{name}", response_class=Response, include_in_schema=False)

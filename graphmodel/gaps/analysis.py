@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
 
 def select_rules(rules: Iterable[str] | None) -> list[Rule]:
-    """The named rules in their standard order; unknown ids are an error naming them."""
+    """The named rules in their standard order; unknown ids are an error naming them. An entry may
+    name several, comma-separated ("G1,G3"), as on the command line."""
     if rules is None:
         return list(RULES.values())
-    wanted = {r.strip().upper() for r in rules if r.strip()}
+    wanted = {part.strip().upper() for r in rules for part in r.split(",") if part.strip()}
     unknown = sorted(wanted - set(RULES))
     if unknown:
         raise ValidationError([Problem(f"unknown rule; expected one of {', '.join(RULES)}", "rule", value=r)

@@ -12,7 +12,8 @@ from .model import Finding, Report
 from .rules import RULES
 from .summary import summarise
 
-CSV_COLUMNS = ("rule", "severity", "kind", "node_id", "label", "area", "reasons")
+CSV_COLUMNS = ("rule", "severity", "kind", "node_id", "label", "area", "reasons")  # the workbook's too
+PROCESS_COLUMNS = ("process_id", "name", "area", "class", "score", "rules")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -59,16 +60,37 @@ def xlsx_bytes(report: Report) -> bytes:
     wb = Workbook()
     findings = wb.active
     findings.title = "Findings"
-    findings.append(["rule", "severity", "kind", "node_id", "name", "area", "reasons"])
+    findings.append(list(CSV_COLUMNS))  # the same columns as the CSV
     for f in report.findings:
         append(findings, [f.rule, f.severity.value, f.kind, f.node_id, f.label, f.area or "", "\n".join(f.reasons)])
     processes = wb.create_sheet("Processes")
-    processes.append(["process_id", "name", "area", "class", "score", "rules"])
+    processes.append(list(PROCESS_COLUMNS))
     for a in report.assessments:
         append(processes, [a.process_id, a.name, a.area, a.status.value, round(a.score, 3), ", ".join(a.rules)])
+    for ws in wb.worksheets:
+        _tidy(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _tidy(ws: Any) -> None:
+    """A sheet analysts can work with at once: the header frozen and bold, filters on every column,
+    and widths to fit the text (within reason; longer text wraps)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for i, column in enumerate(ws.iter_cols(values_only=True), 1):
+        longest = max((len(line) for value in column if value is not None for line in str(value).split("\n")),
+                      default=8)
+        ws.column_dimensions[get_column_letter(i)].width = min(max(longest + 2, 8), 80)
+        if longest > 80:
+            for cell in ws[get_column_letter(i)][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def write_table(report: Report, out: TextIO, explain: bool = False) -> None:

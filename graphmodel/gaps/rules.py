@@ -46,6 +46,23 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}{'s' if n != 1 else ''}"
+
+
+def span_words(start: dt.date, end: dt.date) -> str:
+    """How long from `start` to `end` in the words people use: '3 days', '5 months',
+    '1 year and 2 months', '13 years'. Used for overdue actions in reasons and pages."""
+    d = relativedelta(end, start)
+    if d.years >= 2:
+        return _count(d.years, "year")
+    if d.years:
+        return _count(1, "year") + (f" and {_count(d.months, 'month')}" if d.months else "")
+    if d.months:
+        return _count(d.months, "month")
+    return _days(d.days)
+
+
 def _frequency_words(source: SourceFact, ctx: Context) -> str:
     if source.frequency is None:
         return "with no set frequency (counted as adhoc)"
@@ -65,7 +82,7 @@ MATCH (p:Process) WHERE {AREA}
 RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area
 """),
     check=per_process(lambda p, ctx: () if not p.sources else None, covered=False),
-    explain=lambda hit, ctx: ["no source of assurance covers it (no ASSURES link)"],
+    explain=lambda hit, ctx: ["no source of assurance covers it"],
 )
 
 # G2 ----------------------------------------------------------------------------------
@@ -91,9 +108,9 @@ def _explain_g3(hit: Hit, ctx: Context) -> list[str]:
     if not independent:
         return [f"no line 3 (internal audit) or line 4 (external) source, only {_names(hit.sources)}: "
                 f"independent assurance is needed within {months} months"]
-    return [f"the {s.name} ({_line(s)}) has {s.undated_words}; independent assurance is needed within {months} "
-            f"months" if s.last_assured is None else
-            f"the {s.name} ({_line(s)}) was last assured on {s.last_assured.isoformat()}, "
+    return [f"the {s.name}, a {_line(s)} source, has {s.undated_words}; independent assurance is needed "
+            f"within {months} months" if s.last_assured is None else
+            f"the {s.name}, a {_line(s)} source, was last assured on {s.last_assured.isoformat()}, "
             f"{_span(s.last_assured, ctx.as_of)} before the as-of date; independent assurance is needed within "
             f"{months} months" for s in independent]
 
@@ -155,7 +172,7 @@ def _check_g5(p: ProcessFact, ctx: Context) -> tuple[SourceFact, ...] | None:
 def _explain_g5(hit: Hit, ctx: Context) -> list[str]:
     s = hit.sources[0]
     when = f"last assured on {s.last_assured.isoformat()}" if s.last_assured else "undated"
-    return [f"the most recent independent opinion is {s.opinion}: {s.name} ({_line(s)}), {when}"]
+    return [f"the most recent independent opinion is {s.opinion}: {s.name}, a {_line(s)} source, {when}"]
 
 
 G5 = Rule(
@@ -211,8 +228,7 @@ WHERE NOT EXISTS { MATCH (c)<-[:OVERSEES]-() }
 RETURN c.id AS id, c[$labels.Commitment] AS label
 """),
     check=_check_g7,
-    explain=lambda hit, ctx: ["no meeting oversees it (no OVERSEES link) and no source of assurance covers it "
-                              "(no ASSURES link)"],
+    explain=lambda hit, ctx: ["no meeting oversees it and no source of assurance covers it"],
 )
 
 
@@ -225,7 +241,7 @@ def _check_g8(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
 
 def _explain_g8(hit: Hit, ctx: Context) -> list[str]:
     score = hit.details.get("score")
-    return ["no action mitigates it (no MITIGATES link)"] + ([f"its risk score is {score}"] if score else [])
+    return ["no action is recorded against it"] + ([f"its risk score is {score}"] if score else [])
 
 
 G8 = Rule(
@@ -250,7 +266,7 @@ def _check_g9(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
 
 def _explain_g9(hit: Hit, ctx: Context) -> list[str]:
     due, status = hit.details["target_date"], hit.details.get("status")
-    return [f"its target date {due.isoformat()} is {_days((ctx.as_of - due).days)} before the as-of date "
+    return [f"its target date {due.isoformat()} passed {span_words(due, ctx.as_of)} before the as-of date "
             f"{ctx.as_of.isoformat()}",
             f"its status is {status}, not blue (complete)" if status else "no status is recorded"]
 

@@ -48,8 +48,10 @@ class Visit:
 
 
 @contextmanager
-def visit(browser: Browser, url: str, *, viewport=(1400, 900)) -> Iterator[Visit]:
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+def visit(browser: Browser, url: str, *, viewport=(1400, 900), headers: dict[str, str] | None = None
+          ) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                  extra_http_headers=headers)
     page = context.new_page()
     v = Visit(page)
 
