@@ -180,7 +180,8 @@ def view(nodes: int, seed: int) -> dict[str, Any]:
 def pages(store: Store, report: Report) -> dict[str, Any]:
     """The pages a panel member opens first, as the server builds them: the whole map (at area
     level on a large map), the area with the most processes opened in it, and the dashboard."""
-    from viz import pages as views, urls
+    from viz import pages as views
+    from viz import urls
 
     g = store.export()
     areas: dict[str, int] = {}

@@ -129,7 +129,7 @@ def test_graphml_carries_class_score_and_findings(client, store):
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     keys = {k.get("id"): k.get("attr.name") for k in root.findall("g:key", ns)}
     assert {"class", "score", "rules", "findings", "kind"} <= set(keys.values())
-    nodes = {n.get("id"): {keys[d.get("key")]: d.text for d in n.findall("g:data", ns)}
+    nodes = {n.get("id"): {keys[d.get("key")]: d.text or "" for d in n.findall("g:data", ns)}
              for n in root.findall(".//g:node", ns)}
     for a in report["assessments"]:
         node = nodes[a["process_id"]]

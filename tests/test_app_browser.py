@@ -4,7 +4,6 @@ raise no console errors, ask nothing of any other host, and signing in with a ke
 The network views are tried in test_viz_browser.py."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,9 @@ import pytest
 
 from api.cli import main as cli_main
 from graphmodel.errors import NotFound, ValidationError
+from graphmodel.gaps.model import Severity, Status
 from graphmodel.schema import SCHEMA
 from tests.browser.sample import ODD_ID, SCRIPT_NAME, XSS_NAME, large_map, small_graph, small_map, small_report
-from graphmodel.gaps.model import Severity, Status
 from viz import assets, heatmap, pages, scope, style, urls
 from viz.chain import chain_of
 from viz.network import PAGE, Annotations, build_drawing, label_lines, tooltip
@@ -239,13 +238,13 @@ def _rgb(colour):
 
 def _seen(colour, matrix):
     lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in _rgb(colour)]
-    out = [min(1.0, max(0.0, sum(m * c for m, c in zip(row, lin)))) for row in matrix]
+    out = [min(1.0, max(0.0, sum(m * c for m, c in zip(row, lin, strict=True)))) for row in matrix]
     return "#" + "".join(f"{round((12.92 * v if v <= 0.0031308 else 1.055 * v ** (1 / 2.4) - 0.055) * 255):02x}"
                          for v in out)
 
 
 def _distance(a, b):
-    return sum((x - y) ** 2 for x, y in zip(_rgb(a), _rgb(b))) ** 0.5
+    return sum((x - y) ** 2 for x, y in zip(_rgb(a), _rgb(b), strict=True)) ** 0.5
 
 
 def test_status_colours_stay_apart_for_the_colour_blind_and_in_greyscale():

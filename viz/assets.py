@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
-
-from typing import Callable
 
 import pyvis
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graphmodel.gaps.facts import MeetingFact, reporting_chains
+from graphmodel.gaps.facts import MeetingFact
+from graphmodel.gaps.reporting import reporting_chains
 from graphmodel.schema import LINE_NAMES
 
 ARROW = " \u2192 "  # →

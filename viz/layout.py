@@ -63,8 +63,8 @@ def _source(boxes: Sequence[Box], links: Iterable[tuple[str, str]]) -> tuple[str
         out.append(f"L{i} [width=0.01, height=0.01, style=invis];")
         if i:
             out.append(f"L{i - 1} -> L{i} [style=invis, weight=0];")
-        members = " ".join(name[b.id] for b in boxes if b.layer == lay)
-        out.append(f"{{rank=same; L{i}; {members}}}")
+        column = " ".join(name[b.id] for b in boxes if b.layer == lay)
+        out.append(f"{{rank=same; L{i}; {column}}}")
     groups: dict[tuple[int, tuple], list[str]] = {}
     for b in boxes:
         if b.group:

@@ -8,8 +8,9 @@ assets are inlined and the page stands alone; otherwise it links to `asset_base/
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 import networkx as nx

@@ -55,7 +55,7 @@ def gaps_view(request: Request, store: StoreDep, _: Viewer, expand: Expand = Non
     return pages.gaps_page(g, report, expand=expand, page=page, asset_base=ASSET_BASE, links=True)
 
 
-@router.get("/views/area/{area}", summary="One area's processes, what they serve, their sources and routes to the panel")
+@router.get("/views/area/{area}", summary="One area's processes, their sources and routes to the panel")
 def area_view(request: Request, area: str, store: StoreDep, _: Viewer, page: Page = 1, plans: Plans = False,
               as_of: AsOf = None) -> str:
     g, report = _analysed(request, store, as_of)
