@@ -11,25 +11,20 @@ import pytest
 from api.app import create_app
 from api.auth import digest
 from api.settings import Settings
-from graphmodel import Edge, node_from_dict
 from graphmodel.store.embedded import EmbeddedStore
-from loaders.bundled import load_demo
 from tests.browser.chromium import visit
+from tests.browser.sample import demo_with_hostile_names
 from tests.serving import Running
 from viz import urls
 
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots" / "app"
-HOSTILE = "<img src=x onerror=alert(1)> </script><script>alert(2)</script>"
 VIEWER_KEY = "browser-test-viewer-key"
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     s = EmbeddedStore(tmp_path_factory.mktemp("app") / "store.json")
-    load_demo(s)
-    s.upsert([node_from_dict("Process", {"id": "PE-X", "name": HOSTILE, "area": "People"}),
-              node_from_dict("AssuranceSource", {"id": "S-X", "name": HOSTILE, "line": 1})],
-             [Edge(source="S-X", rel="ASSURES", target="PE-X")])
+    demo_with_hostile_names(s)
     yield s
     s.close()
 

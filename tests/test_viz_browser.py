@@ -13,18 +13,16 @@ import pytest
 from api.app import create_app
 from api.auth import digest
 from api.settings import Settings
-from graphmodel import Edge, node_from_dict
 from graphmodel.gaps import analyse
 from graphmodel.store.embedded import EmbeddedStore
-from loaders.bundled import load_demo
 from loaders.synthetic import generate, write_to_store
 from tests.browser.chromium import visit
+from tests.browser.sample import HOSTILE, demo_with_hostile_names
 from tests.serving import Running
 from viz import pages, urls
 
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 READY = "() => Boolean(window.assuranceMap && window.assuranceMap.ready)"
-HOSTILE = "<img src=x onerror=alert(1)> </script><script>alert(2)</script>"
 KEYS = {"viewer": "browser-viewer-key", "analyst": "browser-analyst-key"}
 MIN_SCALE = 0.8  # network.js opens no lower, so 14px labels stay legible
 
@@ -32,10 +30,7 @@ MIN_SCALE = 0.8  # network.js opens no lower, so 14px labels stay legible
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     s = EmbeddedStore(tmp_path_factory.mktemp("demo") / "store.json")
-    load_demo(s)
-    s.upsert([node_from_dict("Process", {"id": "PE-X", "name": HOSTILE, "area": "People"}),
-              node_from_dict("AssuranceSource", {"id": "S-X", "name": HOSTILE, "line": 1})],
-             [Edge(source="S-X", rel="ASSURES", target="PE-X")])
+    demo_with_hostile_names(s)
     with Running(create_app(Settings(audit_log=tmp_path_factory.mktemp("a") / "audit.jsonl"), s)) as base:
         yield base, s
     s.close()

@@ -133,3 +133,15 @@ def large_map(n_nodes: int = 5000, areas: int = 10, seed: int = 7) -> tuple[nx.M
         for x in ids["Action"]:
             edges.append(_e(x, "MITIGATES", rnd.choice(ids["Risk"])))
     return to_graph(nodes, edges), Report(AS_OF, {}, tuple(findings), tuple(assessments))
+
+
+HOSTILE = "<img src=x onerror=alert(1)> </script><script>alert(2)</script>"
+
+
+def demo_with_hostile_names(store) -> None:
+    """The bundled demo maps, plus a process and its source named to break out of any markup."""
+    from loaders.bundled import load_demo
+
+    load_demo(store)
+    store.upsert([_n("Process", id="PE-X", name=HOSTILE, area="People"),
+                  _n("AssuranceSource", id="S-X", name=HOSTILE, line=1)], [_e("S-X", "ASSURES", "PE-X")])
