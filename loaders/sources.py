@@ -12,7 +12,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,7 @@ class Sheet:
     file: str
     name: str
     rows: list[tuple[int, list[Any]]]  # (row or line number, cells), blank rows skipped
+    repeats: set[tuple[int, int]] = field(default_factory=set)  # (row number, column index) filled from a merge above
 
 
 def csv_sheet(path: Path, parsed: ParsedMap) -> Sheet | None:
@@ -145,7 +146,7 @@ def document_tables(path: Path, parsed: ParsedMap) -> list[Table]:
 
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_SAVED = re.compile(rb"<v(?:\s[^>/]*)?>")  # <v>..</v> holds a saved value; <v/> or no <v> does not
+_SAVED = re.compile(rb"<v(?:\s[^>/]*)?>[^<]")  # <v>..</v> holds a saved value; <v/>, <v></v> or no <v> do not
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
@@ -185,8 +186,8 @@ def cell_ref(row: int, col: int) -> str:
     return f"{_letters(col)}{row}"
 
 
-def workbook_rows(path: Path, parsed: ParsedMap) -> list[tuple[str, list[tuple[int, list[Any]]]]] | None:
-    """Every sheet as (name, [(row number, cells)]), with merged ranges filled down and
+def workbook_rows(path: Path, parsed: ParsedMap, warn_merges: bool = True) -> list[Sheet] | None:
+    """Every sheet with its rows, merged ranges filled down (and where, in `repeats`), and
     formula cells that have no saved value reported as errors."""
     import openpyxl
 
@@ -215,27 +216,30 @@ def workbook_rows(path: Path, parsed: ParsedMap) -> list[tuple[str, list[tuple[i
                 fills.setdefault(r1, []).append((c1, r2, c2))
                 what = ("the value is repeated on each merged row" if r2 > r1
                         else "the value belongs to the first column only")
-                parsed.warn(Origin(str(path), ws.title, r1),
-                            f"merged cells {cell_ref(r1, c1)}:{cell_ref(r2, c2)}: {what}")
+                if warn_merges:
+                    parsed.warn(Origin(str(path), ws.title, r1),
+                                f"merged cells {cell_ref(r1, c1)}:{cell_ref(r2, c2)}: {what}")
             for (r, c), formula in sorted(unsaved.items()):
                 parsed.error(Origin(str(path), ws.title, r),
                              f"cell {cell_ref(r, c)} holds a formula with no saved value; open and save the "
                              "workbook in Excel, or paste values instead of formulas", value=formula)
             down: dict[int, dict[int, Any]] = {}  # row -> col -> value carried from a merged anchor
             rows = []
+            repeats: set[tuple[int, int]] = set()
             for number, cells in enumerate(ws.iter_rows(values_only=True), 1):
                 cells = list(cells)
                 for col, value in down.pop(number, {}).items():
                     while len(cells) < col:
                         cells.append(None)
                     cells[col - 1] = value
+                    repeats.add((number, col - 1))
                 for c1, last, _ in fills.get(number, ()):
                     value = cells[c1 - 1] if len(cells) >= c1 else None
                     for r in range(number + 1, last + 1):
                         down.setdefault(r, {})[c1] = value
                 if not all(blank(c) for c in cells):
                     rows.append((number, cells))
-            sheets.append((ws.title, rows))
+            sheets.append(Sheet(str(path), ws.title, rows, repeats))
     finally:
         wb.close()
     return sheets
@@ -245,9 +249,9 @@ def workbook_sheets(path: Path, parsed: ParsedMap) -> list[Sheet]:
     sheets = workbook_rows(path, parsed)
     if sheets is None:
         return []
-    if not any(rows for _, rows in sheets):
+    if not any(s.rows for s in sheets):
         parsed.error(Origin(str(path)), "empty workbook: no sheet has any cells")
-    return [Sheet(str(path), name, rows) for name, rows in sheets if rows]
+    return [s for s in sheets if s.rows]
 
 
 def sheet_table(sheet: Sheet) -> Table:
