@@ -28,12 +28,20 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, parents=[common])
 
-    load = command("load", "validate and import maps (workbook, CSV folder, YAML or JSON) or registers")
+    load = command("load", "validate and import maps (import format) or papers (Word, Excel, PDF, CSV or text)")
     load.add_argument("paths", nargs="+", metavar="PATH")
-    load.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    load.add_argument("--dry-run", action="store_true",
+                      help="validate only and show what was found (layout, column map, rows); write nothing")
     load.add_argument("--adapter", default="auto",
-                      help="input layout: auto (default, by extension and content), generic, risk-register, "
-                           "delivery-plan or assurance-programme")
+                      help="input layout: auto (default: the layout the tables fit best), generic, risk-register, "
+                           "risk-table, delivery-plan, assurance-programme, meeting-notes or action-log")
+    load.add_argument("--columns", default="", metavar="HEADER=field,...",
+                      help="name the field of a column, over any guess, e.g. 'Plan commitment=title,R/A/G=status' "
+                           "(field 'ignore' drops a column)")
+    load.add_argument("--prefix", help="id prefix of the register(s) (default: from the file name; '' for none)")
+    load.add_argument("--mapping", metavar="FILE", help="read adapter, prefix and columns from a mapping file")
+    load.add_argument("--save-mapping", metavar="FILE",
+                      help="write the adapter, prefix and column map found to a mapping file, to reuse with --mapping")
 
     gaps = command("gaps", "print gap findings")
     gaps.add_argument("--rule", help="comma-separated rule ids, e.g. G1,G2")

@@ -55,6 +55,14 @@ def parse_date(value: object) -> dt.date | None:
     return None
 
 
+def impossible_date(value: object) -> bool:
+    """Text shaped like a date that names no day of the calendar: '31/13/2026', '30/02/2024', '2024-02-30'."""
+    if not isinstance(value, str):
+        return False
+    text = " ".join(value.split())
+    return parse_date(text) is None and any(p.match(text) for p in (_ISO, _SLASHED, _DAY_MONTH_YEAR))
+
+
 def as_of_date(text: str | None, where: str = "--as-of") -> dt.date | None:
     """The date a user asks the rules to be judged at, in any form `parse_date` reads; None when not
     given. Anything else is a ValidationError naming `where`."""

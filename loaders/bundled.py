@@ -1,5 +1,6 @@
 """The bundled pilot-area maps: governance, Information Quality, People, and the 2013
-Leicestershire risk register action plan (read by the risk-register adapter)."""
+Leicestershire risk register action plan (read by the risk-register adapter; its ids carry the
+prefix its file name gives, `leics-2013-risk-R8`, which the other files use)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,7 @@ from .load import load
 from .report import LoadReport
 
 DATA = Path(__file__).with_name("data")
-DEMO_FILES = ("governance.yaml", "information-quality.yaml", "people.yaml", "leicestershire-2013-risk-register.txt")
+DEMO_FILES = ("governance.yaml", "information-quality.yaml", "people.yaml", "leics-2013-risk-register.txt")
 TEMPLATE = DATA / "assurance-map-template.xlsx"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from graphmodel.errors import ValidationError
 from graphmodel.models import Edge, node_from_dict
 from graphmodel.schema import KEY, SCHEMA, NodeKind
-from graphmodel.values import parse_date, parse_frequency
+from graphmodel.values import impossible_date, parse_date, parse_frequency
 
 from .columns import IGNORED_TABLES, KINDS_BY_TABLE, LINKS_TABLE, TABLE_NAMES, columns, key, relations, required_columns
 from .parsed import ParsedMap
@@ -135,10 +135,17 @@ def field_values(kind: NodeKind, record: dict[str, Any], origin: Origin, parsed:
         column = shown.get(f.name, f.name)
         if f.type is dt.date:
             date = parse_date(value.strip() if isinstance(value, str) else value)
+            if date is not None and f.name == "last_assured" and date > dt.date.today():
+                parsed.error(origin, "last assured later than today: assurance cannot be dated in the future",
+                             column=column, value=text(value))
+                continue
             if date is not None:
                 data[f.name] = date
                 continue
             raw = text(value)
+            if impossible_date(raw):
+                parsed.error(origin, "not a real date (day or month out of range)", column=column, value=raw)
+                continue
             companion = f.name.removesuffix("_date") + "_text"
             if companion in kind.field_names and blank(record.get(companion)):
                 data[companion] = raw

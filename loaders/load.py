@@ -2,51 +2,56 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from graphmodel.errors import ValidationError
 from graphmodel.store import Store
 
-from .adapters import ADAPTERS
+from .adapters import ADAPTERS, read_register
 from .check import check
 from .columns import IGNORED_TABLES, KINDS_BY_TABLE, LINKS_TABLE, key
+from .document import EXTENSIONS, Document, read_document
 from .generic import parse_tables
 from .parsed import ParsedMap
+from .preview import ReadOptions
 from .report import Issue, LoadReport, Origin
-from .sources import (
-    CSV,
-    TEXT,
-    WORKBOOK,
-    YAML,
-    Sheet,
-    csv_sheet,
-    document_tables,
-    sheet_table,
-    text_sheet,
-    workbook_sheets,
-)
+from .sources import CSV, WORKBOOK, YAML, Sheet, csv_sheet, document_tables, sheet_table, workbook_sheets
 
 AUTO, GENERIC = "auto", "generic"
 ADAPTER_NAMES = (AUTO, GENERIC, *ADAPTERS)
 DOCUMENTS = YAML + (".json",)
 Say = Callable[[str], None]
+Options = ReadOptions | Mapping[str, ReadOptions] | None
 
 
 def _quiet(_: str) -> None:
     pass
 
 
-def parse_paths(paths: Iterable[str | Path], adapter: str = AUTO, say: Say = _quiet) -> ParsedMap:
+def _options_for(path: Path, adapter: str, options: Options) -> ReadOptions:
+    if isinstance(options, ReadOptions):
+        found = options
+    elif options:
+        found = options.get(str(path)) or options.get(path.name) or ReadOptions()
+    else:
+        found = ReadOptions()
+    return found if adapter == AUTO else ReadOptions(adapter, found.prefix, found.columns)
+
+
+def parse_paths(paths: Iterable[str | Path], adapter: str = AUTO, say: Say = _quiet,
+                options: Options = None) -> ParsedMap:
     parsed = ParsedMap()
     for path in paths:
-        _parse_path(Path(path), adapter, parsed, say)
+        path = Path(path)
+        _parse_path(path, _options_for(path, adapter, options), parsed, say)
     return parsed
 
 
-def _parse_path(path: Path, adapter: str, parsed: ParsedMap, say: Say) -> None:
+def _parse_path(path: Path, options: ReadOptions, parsed: ParsedMap, say: Say) -> None:
     parsed.files.append(str(path))
     origin = Origin(str(path))
+    adapter = options.adapter
     rows = lambda table, n: say(f"{path.name}: {table}: {n} rows parsed")  # noqa: E731
     if adapter not in ADAPTER_NAMES:
         parsed.error(origin, f"unknown adapter; expected one of {', '.join(ADAPTER_NAMES)}", value=adapter)
@@ -65,58 +70,60 @@ def _parse_path(path: Path, adapter: str, parsed: ParsedMap, say: Say) -> None:
     ext = path.suffix.lower()
     if ext in DOCUMENTS:
         if adapter not in (AUTO, GENERIC):
-            parsed.error(origin, f"the {adapter} adapter reads .txt, .csv or .xlsx files, not {ext}")
+            parsed.error(origin, f"the {adapter} adapter reads papers ({', '.join(EXTENSIONS)}), not {ext}")
             return
         parse_tables(document_tables(path, parsed), parsed, rows)
         return
-    if ext in WORKBOOK:
-        sheets = workbook_sheets(path, parsed)
-    elif ext in CSV:
-        sheets = [s for s in (csv_sheet(path, parsed),) if s is not None]
-    elif ext in TEXT:
-        sheets = [s for s in (text_sheet(path, parsed),) if s is not None]
-    else:
-        parsed.error(origin, "unsupported file type; expected .xlsx, .csv (or a folder of them), .yaml, .yml, "
-                             ".json, or a register as .txt", value=ext or path.name)
+    if ext not in EXTENSIONS:
+        parsed.error(origin, "unsupported file type; expected the import format (.xlsx, .csv or a folder of them, "
+                             f".yaml, .yml, .json) or a register ({', '.join(EXTENSIONS)})", value=ext or path.name)
         return
-    if not sheets:
-        return
-    if adapter == AUTO:
-        detected = detect(sheets, ext)
-        if detected is None:
-            names = ", ".join(ADAPTERS)
-            parsed.error(origin, f"cannot tell which register layout this is; choose one with --adapter ({names})")
+    if ext in WORKBOOK + CSV and adapter in (AUTO, GENERIC):
+        sheets = workbook_sheets(path, parsed) if ext in WORKBOOK else [
+            s for s in (csv_sheet(path, parsed),) if s is not None]
+        if not sheets:
             return
-        adapter = detected
-        if adapter != GENERIC:
-            say(f"{path.name}: read with the {adapter} adapter")
-    if adapter == GENERIC:
+        if adapter == GENERIC or _import_format(sheets):
+            parse_tables((sheet_table(s) for s in sheets), parsed, rows)
+            return
+    elif adapter == GENERIC:
+        parsed.error(origin, f"the import format is .xlsx, .csv, .yaml or .json, not {ext}")
+        return
+    doc = read_document(path, parsed)
+    if doc is None:
+        return
+    register = ParsedMap()
+    preview = read_register(doc, register, options)
+    if not register.nodes and adapter == AUTO and ext in WORKBOOK + CSV and _looks_like_import_format(doc):
+        # Not a register: read it as the import format, whose errors say which tables it expects.
         parse_tables((sheet_table(s) for s in sheets), parsed, rows)
-    else:
-        ADAPTERS[adapter].parse(sheets, parsed)
+        return
+    parsed.extend(register)
+    parsed.previews.append(preview)
+    say(f"{path.name}: read with the {preview.adapter} adapter, id prefix {preview.prefix!r}")
 
 
-def detect(sheets: list[Sheet], ext: str) -> str | None:
-    """The import format when sheets are named after its tables, else the first adapter that
-    recognises the layout; a workbook or CSV nobody recognises is read as the import format
-    (so its errors say which tables are expected)."""
+def _looks_like_import_format(doc: Document) -> bool:
+    """Every table of the workbook starts with an 'id' column, as the import format's tables do."""
+    tables = doc.tables()
+    return bool(tables) and all(t.rows and key(t.rows[0][0]) == "id" for t in tables)
+
+
+def _import_format(sheets: list[Sheet]) -> bool:
+    """Sheets (or CSV files) named after the import format's tables."""
     tables = set(KINDS_BY_TABLE) | {key(LINKS_TABLE), *IGNORED_TABLES}
-    if ext not in TEXT and any(key(s.name) in tables for s in sheets):
-        return GENERIC
-    for name, adapter in ADAPTERS.items():
-        if any(adapter.detect(s) for s in sheets):
-            return name
-    return None if ext in TEXT else GENERIC
+    return any(key(s.name) in tables for s in sheets)
 
 
 def load(paths: Iterable[str | Path], store: Store, adapter: str = AUTO, dry_run: bool = False,
-         say: Say = _quiet) -> LoadReport:
+         say: Say = _quiet, options: Options = None) -> LoadReport:
     """Validate every file, then write everything in one `store.upsert`, or nothing at all."""
     start = time.perf_counter()
-    parsed = parse_paths(paths, adapter, say)
+    parsed = parse_paths(paths, adapter, say, options)
     say(f"checking {len(parsed.nodes)} nodes and {len(parsed.edges)} links against the store")
     check(parsed, store)
-    report = LoadReport(files=parsed.files, errors=parsed.errors, warnings=parsed.warnings, dry_run=dry_run)
+    report = LoadReport(files=parsed.files, errors=parsed.errors, warnings=parsed.warnings, dry_run=dry_run,
+                        previews=parsed.previews)
     for placed in parsed.nodes:
         report.nodes[placed.node.kind] = report.nodes.get(placed.node.kind, 0) + 1
     for rel, _, _ in {(pe.edge.rel, pe.edge.source, pe.edge.target) for pe in parsed.edges}:

@@ -35,6 +35,15 @@ class ParsedMap:
     warnings: list[Issue] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     failed_ids: set[str] = field(default_factory=set)  # rows with errors: links to them are not "dangling"
+    previews: list[Any] = field(default_factory=list)  # FilePreview of each register read
+
+    def annotate(self, node_id: str, note: str) -> None:
+        """Add a line to the notes of a node already parsed."""
+        for i, placed in enumerate(self.nodes):
+            if placed.node.id == node_id:
+                notes = "\n".join(n for n in (getattr(placed.node, "notes", None), note) if n)
+                self.nodes[i] = PlacedNode(placed.node.model_copy(update={"notes": notes}), placed.origin)
+                return
 
     def add_node(self, node: Node, origin: Origin) -> None:
         self.nodes.append(PlacedNode(node, origin))
@@ -56,3 +65,4 @@ class ParsedMap:
         self.warnings += other.warnings
         self.files += other.files
         self.failed_ids |= other.failed_ids
+        self.previews += other.previews

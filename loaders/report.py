@@ -51,6 +51,7 @@ class LoadReport:
     written: bool = False
     dry_run: bool = False
     seconds: float = 0.0
+    previews: list[Any] = field(default_factory=list)  # FilePreview of each register read
 
     @property
     def ok(self) -> bool:

@@ -1,11 +1,78 @@
-"""Register adapters: each reads one layout of register people already keep and fills a
-ParsedMap, so validation and writing are the same as for the import format."""
+"""Register adapters: each declares the layout of a register people already keep (its columns by
+meaning and its kinds of section) and builds nodes from what the shared engine reads out of the
+document layer. The layout is chosen by how well the document's tables map, not by fixed strings."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sized
 from types import ModuleType
 
-from . import assurance_programme, delivery_plan, risk_register
+from ..document import Document
+from ..parsed import ParsedMap
+from ..preview import FilePreview, ReadOptions
+from ..report import Origin
+from . import action_log, assurance_programme, delivery_plan, meeting_notes, risk_register, risk_table
+from .engine import Extraction, extract
+from .fields import IGNORE, norm
+from .oversight import GLOSSARY
+from .register import Build
 
-ADAPTERS: dict[str, ModuleType] = {m.NAME: m for m in (risk_register, delivery_plan, assurance_programme)}
+ADAPTERS: dict[str, ModuleType] = {m.NAME: m for m in (risk_register, risk_table, delivery_plan, assurance_programme,
+                                                            meeting_notes, action_log)}
 
-__all__ = ["ADAPTERS"]
+
+PROSE: dict[str, Callable[[Extraction], Sized]] = {meeting_notes.NAME: meeting_notes.find,
+                                                   action_log.NAME: action_log.find}
+
+
+def choose(doc: Document, options: ReadOptions) -> tuple[str, Extraction, dict[str, float]]:
+    """The adapter whose layout fits the document best, with its extraction and every layout's score."""
+    names = [options.adapter] if options.adapter in ADAPTERS else list(ADAPTERS)
+    results = {name: extract(doc, [ADAPTERS[name].LAYOUT, GLOSSARY], options.columns) for name in names}
+    scores = {name: round(ex.score(ADAPTERS[name].LAYOUT), 2) for name, ex in results.items()}
+    # Prose (meetings described, actions logged in minutes) counts only where no table fits: a register's
+    # own text names meetings and actions too.
+    tables = max((v for k, v in scores.items() if k not in PROSE), default=0.0)
+    for name, finder in PROSE.items():
+        if name in results:
+            scores[name] = 0.0 if tables else float(len(finder(results[name])))
+    best = max(names, key=lambda n: (scores[n], -names.index(n)))
+    return best, results[best], scores
+
+
+def read_register(doc: Document, parsed: ParsedMap, options: ReadOptions) -> FilePreview:
+    name, ex, scores = choose(doc, options)
+    adapter = ADAPTERS[name]
+    known = set(adapter.LAYOUT.field_names()) | set(GLOSSARY.field_names()) | {IGNORE}
+    for header, field in options.columns.items():
+        if field not in known:
+            parsed.error(Origin(doc.file), f"--columns names an unknown field for the {name} layout; expected one of "
+                                           f"{', '.join(sorted(known))}", header, field)
+        elif not any(norm(header) in {norm(h) for h in m.headers} for m in ex.maps):
+            parsed.warn(Origin(doc.file), "--columns names a header that no table of this file has", header, field)
+    prefix = options.prefix_for(doc.file)
+    columns = {m.field: (m.header or f"column {m.column + 1}") for cm in ex.maps for m in cm.mapped}
+    nodes_before, edges_before = len(parsed.nodes), len(parsed.edges)
+    b = Build(ex, parsed, prefix, columns)
+    if ex.rows(name) or name in PROSE:  # sections alone, with no row under any, are not a register
+        adapter.build(ex, b)
+    preview = FilePreview.of(doc.file, name, scores, prefix, ex, parsed.nodes[nodes_before:],
+                             parsed.edges[edges_before:])
+    if len(parsed.nodes) == nodes_before:
+        looked = "; ".join(f"{m.NAME}: {', '.join(f.names[0] for f in m.LAYOUT.fields)}" for m in ADAPTERS.values())
+        found = "; ".join(ex.headers_seen[:5] + [why for _, why in ex.skipped if "run together" in why][:2]) or \
+            "no table with a header row"
+        parsed.error(Origin(doc.file), f"no register rows recognised. Looked for header rows of a known layout "
+                                       f"({looked}; or a glossary: Name, Purpose, Meets) and section lines such as "
+                                       f"'Risk Item 1' or 'Objective A'. Found: {found}. Name the columns with "
+                                       f"--columns 'HEADER=field,...' or a --mapping file")
+    told: set[tuple[str, ...]] = set()
+    for cm in ex.maps:
+        if cm.ignored and tuple(cm.ignored) not in told:
+            told.add(tuple(cm.ignored))
+            parsed.warn(cm.origin, f"column(s) ignored, the {cm.layout} layout has no field for them: "
+                                   f"{', '.join(repr(i) for i in cm.ignored)} (name a field with --columns "
+                                   "'HEADER=field')")
+    return preview
+
+
+__all__ = ["ADAPTERS", "read_register"]

@@ -1,153 +1,108 @@
-"""Police and Crime Plan delivery plan: themes and objectives as headings, then action rows.
+"""Delivery plans: objectives (or priorities, aims, themes) as section lines, coded by digits or
+letters with any prefix ("Police and Crime Plan: Objective 1", "OPCC Operational Objective A",
+"Theme 2: Offenders"), each followed by its action rows (Ref / Action / Timescale / Sponsor /
+Lead officer / Current status / Links to other actions / R/A/G).
 
-Expected layout (text with tab-separated cells, or the same saved from Excel as .xlsx/.csv):
-
-    Theme 1: Victims
-    Objective V1: Improve the service victims receive
-    Ref   Action   Timescale   Sponsor   Lead officer   Current status   Links to other actions   RAG
-    V1.1  Commission a victims' hub   Mar-19   Chief Executive   Head of Commissioning   ...   O2.1   G
-
-- "Theme ...:" lines (markdown '#' allowed) start a theme; the themes named in running text
-  ("structured around four key strategic themes: Victims, Offenders, Communities, and
-  Transformation.") are recognised too.
-- "Objective <code>: <text>" lines are commitments with id <code> (or `T<n>-O<m>` without a
-  code), theme = the current theme. A theme without objectives is itself one commitment
-  (id `theme-<name>`), so a plan that names only its themes still yields them.
-- Each row under a Ref/Action header is an action with id = Ref: Timescale -> target_date (or
-  target_text), Sponsor -> sponsor, Lead officer -> owner, Current status -> update, RAG ->
-  status (R/A/G/B letters or words; "(C)" or "Complete" = blue; arrows are ignored). It
-  DELIVERS its objective's commitment and is LINKED_TO each ref in "Links to other actions"
-  (separated by ';', ',' or newlines).
+Each objective is a Commitment `<prefix>-<code>`; each row an Action `<prefix>-<ref>` that DELIVERS
+the objective it sits under, LINKED_TO the refs of this paper it names; other plans' refs are kept
+in its notes.
 """
 from __future__ import annotations
 
-import re
+from graphmodel.models import Node
 
-from ..parsed import ParsedMap
+from ..document import one_line
 from ..report import Origin
-from ..sources import Sheet
-from .common import add_edges, add_node, cells, get, header_index, slug
+from .common import add_edges, slug
+from .engine import Extraction, Layout, Record, Section, date_text
+from .fields import FieldSpec
+from .register import Build
 
 NAME = "delivery-plan"
-SUMMARY = "delivery plan: theme/objective headings, then Ref/Action/Timescale/.../RAG rows"
-
-_THEME = re.compile(r"^[#*\s]*Theme\s*(\d+)?\s*[:.\-–]\s*(.+?)[*\s]*$", re.I)
-_THEMES_TEXT = re.compile(r"themes?\s*:\s*([^.]+)\.", re.I)
-_OBJECTIVE = re.compile(r"^[#*\s]*Objective\s*([A-Za-z]*\d+(?:\.\d+)*)?\s*[:.\-–]\s*(.+?)[*\s]*$", re.I)
-_HEADERS = {
-    "ref": ("ref", "reference", "refno"),
-    "title": ("action", "actions"),
-    "timescale": ("timescale", "targetdate", "by"),
-    "sponsor": ("sponsor",),
-    "owner": ("leadofficer", "lead"),
-    "update": ("currentstatus", "status", "update"),
-    "links": ("linkstootheractions", "links", "linkedto"),
-    "rag": ("rag", "ragstatus"),
-}
-_RAG = {"r": "red", "a": "amber", "g": "green", "b": "blue"}
-
-
-def detect(sheet: Sheet) -> bool:
-    for _, raw in sheet.rows[:400]:
-        index = header_index(cells(raw), _HEADERS)
-        if {"ref", "title", "rag"} <= set(index):
-            return True
-    text = " ".join(" ".join(cells(r)) for _, r in sheet.rows[:100]).lower()
-    return "delivery plan" in text and bool(_THEMES_TEXT.search(text))
-
-
-def _status(rag: str) -> str | None:
-    word = re.sub(r"[^A-Za-z()]", "", rag).lower()
-    return _RAG.get(word, word or None)
-
-
-class _Plan:
-    def __init__(self, sheet: Sheet, parsed: ParsedMap):
-        self.sheet, self.parsed = sheet, parsed
-        self.themes: list[tuple[str, int]] = []  # (name, row)
-        self.theme_has_commitment: set[str] = set()
-        self.theme: str | None = None
-        self.commitment: str | None = None
-        self.objectives = 0
-
-    def origin(self, number: int) -> Origin:
-        return Origin(self.sheet.file, self.theme or self.sheet.name, number)
-
-    def start_theme(self, name: str, number: int) -> None:
-        if name not in (t for t, _ in self.themes):
-            self.themes.append((name, number))
-        self.theme, self.commitment, self.objectives = name, None, 0
-
-    def objective(self, code: str | None, title: str, number: int) -> None:
-        self.objectives += 1
-        theme_no = next((i for i, (t, _) in enumerate(self.themes, 1) if t == self.theme), 0)
-        node = add_node(self.parsed, "Commitment", {
-            "id": code or f"T{theme_no}-O{self.objectives}", "title": title, "theme": self.theme,
-            "plan": "Police and Crime Plan"}, self.origin(number))
-        self.commitment = node.id if node else None
-        if self.theme:
-            self.theme_has_commitment.add(self.theme)
-
-    def theme_commitment(self, name: str, number: int) -> str | None:
-        record = {"id": f"theme-{slug(name)}", "title": name, "theme": name, "plan": "Police and Crime Plan"}
-        node = add_node(self.parsed, "Commitment", record, Origin(self.sheet.file, name, number))
-        self.theme_has_commitment.add(name)
-        return node.id if node else None
+LAYOUT = Layout(
+    NAME,
+    "delivery plan: objective sections, then Ref / Action / Timescale / Sponsor / Lead officer / Status / R/A/G rows",
+    (FieldSpec("ref", ("ref", "reference", "ref no", "no", "number", "action ref", "action no", "action number", "item",
+                       "#", "id"), "ref"),
+     FieldSpec("title", ("action", "actions", "activity", "activities", "task", "tasks", "project", "deliverable",
+                         "deliverables", "milestone", "what we will do", "key action", "key actions", "plan commitment",
+                         "commitment", "initiative", "action description", "key deliverable", "what", "requirement")),
+     FieldSpec("target", ("timescale", "timescales", "target date", "deadline", "by when", "due", "due date",
+                          "completion date", "forecast end date", "end date", "date", "when", "target",
+                          "delivery date", "timeframe"), "date"),
+     FieldSpec("sponsor", ("sponsor", "executive sponsor", "senior sponsor", "sponsoring officer", "strategic lead",
+                           "accountable officer", "executive lead")),
+     FieldSpec("owner", ("lead officer", "lead", "owner", "responsible officer", "action owner",
+                         "lead responsible officer",
+                         "who", "officer", "responsible", "delivery lead", "agency", "lead agency", "by whom")),
+     FieldSpec("update", ("current status of action", "current status", "progress", "update", "progress update",
+                          "commentary", "comment", "position", "status update", "progress to date", "latest position",
+                          "progress against action", "update on progress", "progress evidence",
+                          "progress and evidence")),
+     FieldSpec("links", ("links to other actions", "link", "linked actions", "links to other plans", "cross reference",
+                         "dependencies", "related actions", "linked to", "dependency", "interdependencies")),
+     FieldSpec("status", ("rag", "rag status", "status", "delivery status", "rating", "rag rating",
+                          "direction of travel",
+                          "rag delivery status", "overall rag", "task status", "action status"), "rag"),
+     FieldSpec("mechanism", ("oversight", "oversight mechanism", "governance", "monitored by", "reporting route",
+                             "assurance", "scrutiny", "oversight body", "governance route")),
+     FieldSpec("impact", ("impact", "outcome", "expected outcome", "success measure", "measure of success",
+                          "success criteria", "objective", "aim", "purpose", "intended outcome"))),
+    sections=("objective", "theme"))
 
 
-def parse(sheets: list[Sheet], parsed: ParsedMap) -> None:
-    for sheet in sheets:
-        _parse_sheet(sheet, parsed)
 
-
-def _parse_sheet(sheet: Sheet, parsed: ParsedMap) -> None:
-    plan = _Plan(sheet, parsed)
-    index: dict[str, int] | None = None
-    actions = 0
-    for number, raw in sheet.rows:
-        row = cells(raw)
-        filled = [c for c in row if c.strip()]
-        line = " ".join(filled)
-        if len(filled) == 1 and (m := _THEME.match(line)):
-            plan.start_theme(m[2].strip(), number)
-            index = None
-            continue
-        if len(filled) == 1 and (m := _OBJECTIVE.match(line)):
-            plan.objective(m[1], m[2].strip(), number)
-            index = None
-            continue
-        if index is None and (m := _THEMES_TEXT.search(line)) and "theme" in line.lower():
-            for name in re.split(r",\s*(?:and\s+)?|\s+and\s+", m[1]):
-                if name.strip():
-                    plan.start_theme(name.strip(), number)
-            plan.theme = None
-            continue
-        found = header_index(row, _HEADERS)
-        if {"ref", "title"} <= set(found):
-            index = found
-            continue
-        if index is None or not get(row, index, "ref") or not get(row, index, "title"):
-            continue
-        if plan.commitment is None and plan.theme is not None:
-            plan.commitment = plan.theme_commitment(plan.theme, number)
-        origin = plan.origin(number)
-        timescale = get(row, index, "timescale")
-        action = add_node(parsed, "Action", {
-            "id": get(row, index, "ref"), "title": get(row, index, "title"), "target_date": timescale,
-            "sponsor": get(row, index, "sponsor"), "owner": get(row, index, "owner"),
-            "update": get(row, index, "update"), "status": _status(get(row, index, "rag")),
-        }, origin, {"target_date": "Timescale", "status": "RAG", "title": "Action", "id": "Ref"})
+def build(ex: Extraction, b: Build) -> None:
+    commitments: dict[int, str] = {}
+    objectives = [s for s in ex.sections if s.kind == "objective"]
+    for section in objectives:
+        cid = b.section_id(section)
+        node = b.add("Commitment", {"id": cid, "title": section.title or f"Objective {section.code}",
+                                    "theme": section.theme, "plan": "Police and Crime Plan"}, section.origin,
+                     section.code)
+        if node is not None:
+            commitments[id(section)] = node.id
+    themes: dict[str, str] = {}
+    made: list[tuple[Node, Record]] = []
+    for record in ex.rows(NAME):
+        parent = _parent(record.section, record.theme, commitments, themes, b, record.origin)
+        ref = b.own_ref(record.values.get("ref", "")) or None
+        aid = b.ident(ref) if ref else f"{parent or b.ident('action')}-{len(made) + 1}"
+        if not ref:
+            b.parsed.warn(record.origin, f"action row has no ref; given the id {aid}", b.column("ref"))
+        target = date_text(record.values.get("target", ""))
+        action = b.add("Action", {
+            "id": aid, "title": one_line(record.values.get("title", "")), "target_date": one_line(target),
+            "sponsor": one_line(record.values.get("sponsor", "")), "owner": one_line(record.values.get("owner", "")),
+            "update": record.values.get("update"), "impact": record.values.get("impact"),
+            "status": b.status(record.values, record.origin, target)}, record.origin, ref)
         if action is None:
             continue
-        actions += 1
-        if plan.commitment:
-            add_edges(parsed, origin, [(action.id, "DELIVERS", plan.commitment)])
-        links = [x.strip() for x in re.split(r"[;,\n]+", get(row, index, "links")) if x.strip()]
-        add_edges(parsed, origin, [(action.id, "LINKED_TO", other) for other in links if other != action.id],
-                  "Links to other actions")
-    for name, number in plan.themes:
-        if name not in plan.theme_has_commitment:
-            plan.theme_commitment(name, number)
-    if actions == 0:
-        themes = ", ".join(t for t, _ in plan.themes) or "none"
-        parsed.warn(Origin(sheet.file), f"no action rows found (no Ref/Action header); themes recognised: {themes}")
+        made.append((action, record))
+        if parent:
+            add_edges(b.parsed, record.origin, [(action.id, "DELIVERS", parent)])
+    previous = None
+    for action, record in made:
+        kept = b.links(action.id, record)
+        if kept:
+            b.parsed.annotate(action.id, f"Links to other plans: {kept}")
+        b.oversee(action.id, record, previous)
+        previous = action.id
+    if made and not objectives:
+        for s in ex.sections:  # a theme of the plan with no rows under it is still one of its commitments
+            if s.kind == "theme" and s.title:
+                _parent(None, s.title, {}, themes, b, s.origin)
+
+
+def _parent(section: Section | None, theme: str | None, commitments: dict[int, str], themes: dict[str, str],
+            b: Build, origin: Origin) -> str | None:
+    if section is not None and id(section) in commitments:
+        return commitments[id(section)]
+    name = theme or (section.title if section is not None and section.kind == "theme" else None)
+    if not name:
+        return None
+    if name not in themes:
+        node = b.add("Commitment", {"id": b.ident(f"theme-{slug(name)}"), "title": name, "theme": name,
+                                    "plan": "Police and Crime Plan"}, origin)
+        themes[name] = node.id if node else ""
+    return themes[name] or None

@@ -1,0 +1,629 @@
+"""Reading a register out of a document: header rows mapped by meaning, sections, rows merged
+when a page break split them, separator and repeated header rows skipped, and a preview of all
+of it. Each adapter declares a Layout; the engine is shared."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..document import Document, Table, Text, join_wrapped, one_line
+from ..report import Origin
+from . import runtogether
+from .fields import CONTENT, EXACT, IGNORE, USER, FieldSpec, Mapped, content_kind, looks, map_header, norm
+
+# Sections: "Risk Item 3 ...", "Police and Crime Plan: Objective 1", "OPCC Operational Objective A", "Theme 2:".
+_SECTION = re.compile(
+    r"^(?P<prefix>(?:[\w&'’/,-]+[\s:]+){0,6}?)"
+    r"(?P<word>risk\s+item|risk\s+(?:no\.?|number|ref\.?)|risk|objective|priority|aim|outcome|commitment|theme|strand|pillar)"
+    r"\s*(?:no\.?|number|ref\.?)?\s*(?P<code>[A-Z]\d{0,2}(?:\.\d+)?|\d{1,2}(?:\.\d+)?)(?![\w.])[\s:.\-–)]*(?P<title>.*)$",
+    re.I)
+_WORD_KIND = {"risk": "risk", "objective": "objective", "priority": "objective", "aim": "objective",
+              "outcome": "objective", "commitment": "objective", "theme": "theme", "strand": "theme",
+              "pillar": "theme"}
+# An upper-case "SAFER WEST MERCIA PLAN - PUTTING VICTIMS FIRST - EXAMPLE OF FRAMEWORK" line names a theme.
+_PLAN_THEME = re.compile(r"\bPLAN\s*[-–:]\s*(.+?)(?:\s*[-–]\s*EXAMPLE OF FRAMEWORK)?\s*$")
+_SCORE = re.compile(r"(?:current\s+|residual\s+|inherent\s+)?risk\s+score\s*[-–:=]?\s*(\d{1,2})\b"
+                    r"|\bscore\s*[-–:=]\s*(\d{1,2})\b", re.I)
+_LEADING_REF = re.compile(r"^((?:[A-Z]{1,2}\.?)?\d{1,2}(?:\.\d{1,2})+\.?|[A-Z]\.\d{1,2}\.?)\s+(\S.*)$", re.S)
+_KEY_LINE = re.compile(r"^(?:key\s*[:\-]?\s*)?[*#†‡^]+\s*[=:\-–]?\s*[A-Za-z]")
+_SEPARATOR = re.compile(r"^[-=_*~.·•\s]+$")
+SINGLE_LINE = ("title", "ref", "owner", "sponsor", "target", "name", "frequency", "status", "chair")
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    summary: str
+    fields: tuple[FieldSpec, ...]
+    key: str = "title"  # a row is an item when this column has text
+    ref: str | None = "ref"  # the paper's own numbering, when the layout has one
+    sections: tuple[str, ...] = ()  # section kinds that count as evidence for this layout
+
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+@dataclass
+class Section:
+    kind: str  # risk, objective or theme
+    code: str
+    title: str
+    origin: Origin
+    theme: str | None = None
+    score: int | None = None
+
+
+@dataclass
+class ColumnMap:
+    layout: str
+    origin: Origin
+    headers: list[str]
+    mapped: list[Mapped]
+    ignored: list[str]
+
+    def index(self) -> dict[str, int]:
+        return {m.field: m.column for m in self.mapped}
+
+    def fields(self) -> frozenset[str]:
+        return frozenset(m.field for m in self.mapped)
+
+
+@dataclass
+class Record:
+    layout: str
+    values: dict[str, str]
+    origin: Origin
+    section: Section | None
+    theme: str | None
+    merged: list[Origin] = field(default_factory=list)
+    parts: list[dict[str, str]] = field(default_factory=list)  # the values of each row merged into it, in order
+
+
+@dataclass
+class Extraction:
+    """What the engine found in one document, before any node is made; also the preview's content."""
+
+    file: str
+    maps: list[ColumnMap] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    skipped: list[tuple[Origin, str]] = field(default_factory=list)
+    merged: list[tuple[Origin, Origin, str]] = field(default_factory=list)  # (row, into row, why)
+    texts: list[Text] = field(default_factory=list)
+    headers_seen: list[str] = field(default_factory=list)  # first rows of tables no layout recognised
+    subject: str | None = None  # a cover sheet's "Subject | ..." row
+
+    def rows(self, layout: str) -> list[Record]:
+        return [r for r in self.records if r.layout == layout]
+
+    def score(self, layout: Layout) -> float:
+        """How well the document fits a layout: mapped header confidence plus its kinds of section."""
+        best: dict[frozenset[str], float] = {}
+        for m in self.maps:
+            if m.layout == layout.name:
+                best[m.fields()] = max(best.get(m.fields(), 0.0), sum(x.confidence for x in m.mapped))
+        rows = len(self.rows(layout.name))
+        bonus = sum(0.5 for s in self.sections if s.kind in layout.sections)
+        return (sum(best.values()) + min(bonus, 3.0)) if rows else 0.0
+
+
+def section_of(text: str) -> tuple[str, str, str] | None:
+    """(kind, code, title) when a line opens a risk, objective or theme; prose is not a section."""
+    line = one_line(text).lstrip("#* ").replace("**", "")
+    m = _SECTION.match(line)
+    if not m or len(line) > 400:
+        return None
+    prefix = m["prefix"].strip()
+    if re.search(r"[.;!?]", prefix) or any(w[0].islower() and w not in ("and", "of", "the", "for", "&")
+                                           for w in prefix.split()):
+        return None  # "Completed projects per strand 4" is a chart label; "Police and Crime Plan: Objective 1" is not
+    if m["word"][0].islower() and not line.isupper():
+        return None
+    title = m["title"].strip()
+    if m["code"].isalpha() and m["code"].islower():
+        return None
+    if title and title[0].islower() and not prefix:
+        return None  # "Risk a ..." / "aims to ..." in running text
+    kind = _WORD_KIND[m["word"].split()[0].lower()]
+    return kind, m["code"].rstrip("."), title
+
+
+def plan_theme(text: str) -> str | None:
+    line = one_line(text)
+    if line.isupper() and (m := _PLAN_THEME.search(line)):
+        return m[1].strip().capitalize()
+    return None
+
+
+def _is_header(mapped: list[Mapped], row: list[str], layout: Layout) -> bool:
+    filled = [c for c in row if c.strip()]
+    names = [m for m in mapped if m.how != CONTENT]
+    strong = [m for m in names if m.how in (EXACT, USER) or m.confidence >= 0.75]
+    return (len(names) >= 2 and any(m.field == layout.key for m in names) and len(strong) >= 2
+            and all(len(m.header) <= 80 for m in names) and len(names) >= 0.5 * len(filled))
+
+
+class Engine:
+    """Walks a document once, for several layouts at a time (a register and its glossary)."""
+
+    def __init__(self, doc: Document, layouts: list[Layout], overrides: dict[str, str] | None = None):
+        self.doc = doc
+        self.layouts = layouts
+        self.overrides = {norm(k): v for k, v in (overrides or {}).items()}
+        self.out = Extraction(doc.file)
+        self.map: ColumnMap | None = None
+        self.section: Section | None = None
+        self.theme: str | None = None
+        self.awaiting_title: Section | None = None
+        self.last: Record | None = None
+
+    def run(self) -> Extraction:
+        blocks = self.doc.blocks
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            if isinstance(block, Table):
+                self._table(block)
+            elif (aligned := self._aligned(blocks, i) or self._vertical(blocks, i)) is not None:
+                table, i = aligned
+                self._table(table)
+                continue
+            else:
+                self._text(block)
+            i += 1
+        return self.out
+
+    # -- tables laid out with spaces (fixed-width text, PDFs without ruling lines) -------------------
+
+    def _aligned(self, blocks: list, i: int) -> tuple[Table, int] | None:
+        """When line `i` is a header whose cells stand apart, the lines under it cut at its columns, as a
+        table; and the index of the first block after it."""
+        head = blocks[i]
+        if head.level is not None or len(head.cells()) < 3:
+            return None
+        cells = self._header_cells(head)
+        row = [t for _, t in cells]
+        if not any(_is_header(map_header(row, x.fields), row, x) for x in self.layouts):
+            return None
+        lines: list[Text] = []
+        j = i + 1
+        while j < len(blocks) and isinstance(blocks[j], Text) and not self._ends_aligned(blocks[j], cells):
+            lines.append(blocks[j])
+            j += 1
+        if not lines:
+            return None
+        starts = _column_starts(cells, lines, head.gutter)
+        grouped = any(line.gap for line in lines[1:])
+        table = Table([_cut(head, starts)], [head.origin])
+        for line in lines:
+            cut = _cut(line, starts)
+            joined = [join_wrapped(a, b) for a, b in zip(table.rows[-1], cut, strict=False)]
+            if len(table.rows) == 1 and not line.gap and self._header_fit(joined) > self._header_fit(table.rows[0]):
+                table.rows[0] = joined  # the header's own cells wrapped ('Current Status of' / 'Action')
+            elif grouped and not line.gap and len(table.rows) > 1:  # a wrapped line of the row above
+                table.rows[-1] = joined
+            else:
+                table.rows.append(cut)
+                table.origins.append(line.origin)
+        return table, j
+
+    def _vertical(self, blocks: list, i: int) -> tuple[Table, int] | None:
+        """A table flattened to one cell per line (web pages, some converters): a run of short lines that
+        are a header, then the lines under it taken that many at a time while they fit their columns."""
+        run: list[Text] = []
+        for block in blocks[i:i + 10]:
+            if not isinstance(block, Text) or len(block.text) > 40 or re.search(r"[.;!?]$", block.text):
+                break
+            run.append(block)
+        best: tuple[int, Layout] | None = None
+        for k in range(len(run), 2, -1):
+            row = [one_line(b.text) for b in run[:k]]
+            for x in self.layouts:
+                mapped = map_header(row, x.fields)
+                if len(mapped) == k and _is_header(mapped, row, x):
+                    best = best or (k, x)
+        if best is None:
+            return None
+        k, layout = best
+        header = [one_line(b.text) for b in run[:k]]
+        kinds = {m.column: next(f.content for f in layout.fields if f.name == m.field)
+                 for m in map_header(header, layout.fields)}
+        table = Table([header], [run[0].origin])
+        j = i + k
+        while j < len(blocks):
+            chunk = [b for b in blocks[j:j + k] if isinstance(b, Text)]
+            if not chunk or any(b.level is not None or section_of(b.text) for b in chunk) or any(
+                    (kind := kinds.get(c)) in ("date", "rag", "ref") and not _fits(kind or "", one_line(b.text))
+                    for c, b in enumerate(chunk)):
+                break
+            table.rows.append([one_line(b.text) for b in chunk] + [""] * (k - len(chunk)))
+            table.origins.append(chunk[0].origin)
+            j += len(chunk)
+        return (table, j) if len(table.rows) > 1 else None
+
+    def _header_cells(self, head: Text) -> list[tuple[float, str]]:
+        """Header cells, a cell split where its words are two column names set one space apart
+        ('Ref Requirements', 'Task Status Progress / Evidence')."""
+        names = {k for x in self.layouts for f in x.fields for k in f.normalised()}
+        out: list[tuple[float, str]] = []
+        words = list(head.words)
+        for x, text in head.cells():
+            if norm(text) in names:
+                out.append((x, text))
+                continue
+            mine = [w for w in words if x <= w.x0 and w.text in text.split()][:len(text.split())]
+            out += _split_names(mine, names) or [(x, text)]
+        return out
+
+    def _header_fit(self, row: list[str]) -> float:
+        return max(sum(m.confidence for m in map_header(row, x.fields) if m.how == EXACT) for x in self.layouts)
+
+    def _ends_aligned(self, line: Text, header: list[tuple[float, str]]) -> bool:
+        """A heading, a section line or prose running across the columns ends a spaced table."""
+        if line.level is not None or section_of(line.text) or plan_theme(line.text) or _KEY_LINE.match(line.text):
+            return True
+        cells = line.cells()
+        width = header[-1][0] - header[0][0]
+        return len(cells) == 1 and cells[0][0] <= header[0][0] + line.gutter and len(line.text) * (
+            line.gutter / 2) > 0.6 * width and bool(re.search(r"[a-z]{3,}\s+[a-z]{3,}", line.text))
+
+    # -- text ------------------------------------------------------------------------------
+
+    def _text(self, block: Text) -> None:
+        self.out.texts.append(block)
+        if len(block.text) > 120 and self._run_together(block):
+            return
+        if not self._heading(block.text, block.origin) and self.awaiting_title is not None:
+            if block.heading or len(block.text) <= 200:
+                self.awaiting_title.title = one_line(block.text)
+            self.awaiting_title = None
+
+    def _run_together(self, block: Text) -> bool:
+        """A paragraph holding tables whose cells ran together (see `runtogether`); True when it did."""
+        words = one_line(block.text).split()
+        best: tuple[float, Layout, list[runtogether.Header]] | None = None
+        for layout in self.layouts:
+            heads = [h for h in runtogether.find_headers(words, layout.fields)
+                     if _is_header(map_header(h.cells, layout.fields), h.cells, layout)]
+            score = sum(m.confidence for h in heads for m in map_header(h.cells, layout.fields))
+            if heads and (best is None or score > best[0]):
+                best = (score, layout, heads)
+        if best is None:
+            return False
+        _, layout, heads = best
+        ends = [h.start for h in heads[1:]] + [len(words)]
+        before = 0
+        for head, end in zip(heads, ends, strict=True):
+            for start in _section_starts(words[before:head.start]):
+                self._heading(_cut_title(" ".join(words[before + start:head.start])), block.origin)
+            body = words[head.end:end]
+            opens = _section_starts(body)
+            cut = opens[0] if opens else len(body)  # the next objective's heading, before the next header
+            self._run_table(head, body[:cut], layout, block)
+            before = head.end + cut
+        return True
+
+    def _run_table(self, head: runtogether.Header, words: list[str], layout: Layout, block: Text) -> None:
+        fields = {m.column: m.field for m in map_header(head.cells, layout.fields)}
+        rows = runtogether.split_rows(words, numbers="ref" in fields.values())
+        if not rows:
+            self.out.skipped.append((block.origin, "a table run together on one line with no refs: its rows cannot "
+                                                   "be told apart, so it is not read"))
+            return
+        kinds = [runtogether.kind_of(fields.get(c, "")) for c in range(len(head.cells))]
+        required = [fields.get(c) == layout.key for c in range(len(head.cells))]
+        ref_col = next((c for c, f in fields.items() if f == "ref"), None)
+        if ref_col is not None:
+            del kinds[ref_col], required[ref_col]
+        if any(a == b == "text" for a, b in zip(kinds, kinds[1:], strict=False)):
+            self.out.skipped.append((block.origin, "a table run together on one line has two text columns side by "
+                                                   f"side ({', '.join(head.cells)}): where one ends and the next "
+                                                   "begins cannot be told, so it is not read"))
+            return
+        table = Table([head.cells if ref_col is not None else [""] + head.cells], [block.origin])
+        for ref, rest in rows:
+            spans = [" ".join(x) for x in runtogether.share_out(rest, kinds, required)]
+            spans.insert(ref_col or 0, ref)
+            table.rows.append(spans)
+            table.origins.append(block.origin)
+        self._table(table)
+
+    def _heading(self, text: str, origin: Origin) -> bool:
+        """A section or theme line; True when it was one."""
+        if theme := plan_theme(text):
+            self.theme, self.section, self.map = theme, None, None
+            return True
+        found = section_of(text)
+        if found is None:
+            return False
+        kind, code, title = found
+        title = _SCORE.sub("", title).strip(" -–:\t")
+        score = _SCORE.search(text)
+        section = Section(kind, code, title, origin, None, int(score[1] or score[2]) if score else None)
+        if kind == "theme":
+            self.theme = title or f"Theme {code}"
+            section.theme = self.theme
+        else:
+            section.theme = self.theme
+        self.out.sections.append(section)
+        self.section = section
+        self.last = None
+        self.awaiting_title = section if not title else None
+        return True
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def _table(self, table: Table) -> None:
+        if self.map is not None and table.width <= max((m.column for m in self.map.mapped), default=-1):
+            self.map = None  # a narrower table is not the one before, continued
+        found_header = False
+        for i, row in enumerate(table.rows):
+            origin = table.origins[i]
+            filled = [c for c in row if c.strip()]
+            if not filled:
+                continue
+            if all(_SEPARATOR.match(c) for c in filled):
+                self.out.skipped.append((origin, "separator row"))
+                continue
+            if len(filled) == 1 and _KEY_LINE.match(first := filled[0]):
+                self.out.texts.append(Text(first, origin))  # '* Meetings held in public': the key to markers
+                continue
+            header = self._header(row, table, i)
+            if header is not None:
+                found_header = True
+                if self.map is not None and header.fields() == self.map.fields() and header.layout == self.map.layout:
+                    self.out.skipped.append((origin, "header row repeated"))
+                    self.map = header
+                    continue
+                self.map = header
+                self.out.maps.append(header)
+                continue
+            first = filled[0]
+            if first.lower().rstrip(" :") == "subject" and len(filled) > 1 and self.out.subject is None:
+                self.out.subject = one_line(filled[1])
+                continue
+            if self._is_data(row):
+                self._row(row, table, i)
+                continue
+            if (len(filled) <= 2 or row[0].strip() == first) and self._heading(first if len(filled) == 1 else
+                                                                               " ".join(filled), origin):
+                if len(filled) == 2 and self.out.sections and self.out.sections[-1].origin == origin:
+                    sec = self.out.sections[-1]
+                    if not sec.title:
+                        sec.title = _SCORE.sub("", filled[1]).strip(" -–:")
+                        self.awaiting_title = None
+                continue
+            if self.map is None:
+                if self.awaiting_title is not None and len(filled) == 1:
+                    self.awaiting_title.title, self.awaiting_title = one_line(first), None
+                elif len(filled) >= 2 and not found_header and i == 0:
+                    self.out.headers_seen.append(" | ".join(one_line(c) for c in filled)[:200])
+                continue
+            if self.awaiting_title is not None and len(filled) == 1:  # the title on the line after its section
+                self.awaiting_title.title, self.awaiting_title = one_line(first), None
+                continue
+            self._row(row, table, i)
+
+    def _is_data(self, row: list[str]) -> bool:
+        """A row under a header whose ref column holds a ref is data, whatever its words say."""
+        if self.map is None:
+            return False
+        layout = self._layout(self.map.layout)
+        col = self.map.index().get(layout.ref or "")
+        return col is not None and col < len(row) and looks_like_ref(row[col])
+
+    def map_key(self) -> str:
+        return self._layout(self.map.layout).key if self.map else "title"
+
+    def _layout(self, name: str) -> Layout:
+        return next(x for x in self.layouts if x.name == name)
+
+    def _header(self, row: list[str], table: Table, i: int) -> ColumnMap | None:
+        best: tuple[float, Layout, list[Mapped]] | None = None
+        for layout in self.layouts:
+            mapped = self._apply_overrides(row, map_header(row, layout.fields), layout)
+            if _is_header(mapped, row, layout):
+                score = sum(m.confidence for m in mapped)
+                if best is None or score > best[0]:
+                    best = (score, layout, mapped)
+        if best is None:
+            return None
+        _, layout, mapped = best
+        mapped = self._infer_blanks(row, table, i, layout, mapped)
+        used = {m.column for m in mapped}
+        ignored = [one_line(c) for j, c in enumerate(row) if c.strip() and j not in used]
+        ignored += _spans([j for j in self._blank_filled(row, table, i) if j not in used])
+        return ColumnMap(layout.name, table.origins[i], [one_line(c) for c in row], mapped, ignored)
+
+    def _apply_overrides(self, row: list[str], mapped: list[Mapped], layout: Layout) -> list[Mapped]:
+        if not self.overrides:
+            return mapped
+        names = set(layout.field_names())
+        forced = {}
+        for j, cell in enumerate(row):
+            target = self.overrides.get(norm(cell)) if cell.strip() else None
+            if target is not None and (target in names or target == IGNORE):
+                forced[j] = target
+        kept = [m for m in mapped if m.column not in forced and m.field not in forced.values()]
+        kept += [Mapped(j, row[j], f, 1.0, USER) for j, f in forced.items() if f != IGNORE]
+        return sorted(kept, key=lambda m: m.column)
+
+    def _body(self, table: Table, i: int) -> Iterator[list[str]]:
+        """The rows under a header, up to the next header or section line."""
+        for row in table.rows[i + 1:i + 60]:
+            filled = [c for c in row if c.strip()]
+            if filled and (len(filled) <= 2 and section_of(" ".join(filled)) or any(
+                    _is_header(map_header(row, x.fields), row, x) for x in self.layouts)):
+                return
+            yield row
+
+    def _blank_filled(self, row: list[str], table: Table, i: int) -> list[int]:
+        width = max(len(row), table.width)
+        return [j for j in range(width) if (j >= len(row) or not row[j].strip())
+                and any(j < len(r) and r[j].strip() for r in self._body(table, i))]
+
+    def _infer_blanks(self, row: list[str], table: Table, i: int, layout: Layout, mapped: list[Mapped]) -> list[Mapped]:
+        """A blank header takes a field its column's content shows (refs, RAG letters, dates)."""
+        out = list(mapped)
+        for j in self._blank_filled(row, table, i):
+            values = [r[j] for r in self._body(table, i) if j < len(r)]
+            kind = content_kind(values)
+            key_col = next((m.column for m in out if m.field == layout.key), len(row))
+            if kind == "ref" and j > key_col:
+                continue  # a paper's own numbering comes before what it numbers
+            free = [f for f in layout.fields if f.content == kind and f.name not in {m.field for m in out}]
+            if kind and free:
+                out.append(Mapped(j, "", free[0].name, 0.6, CONTENT))
+        return sorted(out, key=lambda m: m.column)
+
+    # -- rows ---------------------------------------------------------------------------------
+
+    def _row(self, row: list[str], table: Table, i: int) -> None:
+        assert self.map is not None
+        layout = self._layout(self.map.layout)
+        origin = table.origins[i]
+        values = {m.field: row[m.column].strip() for m in self.map.mapped
+                  if m.column < len(row) and row[m.column].strip()}
+        repeated = {m.field for m in self.map.mapped if (i, m.column) in table.repeats}
+        if not values:
+            self.out.skipped.append((origin, "no text in any column read"))
+            return
+        if layout.ref and layout.ref not in self.map.fields() and (m := _LEADING_REF.match(values.get(layout.key, ""))):
+            values[layout.ref], values[layout.key] = m[1].rstrip("."), m[2]  # '1.1 Monitor ...': the ref opens the cell
+        elif layout.ref and not values.get(layout.key) and (m := _LEADING_REF.match(values.get(layout.ref, ""))):
+            values[layout.ref], values[layout.key] = m[1].rstrip("."), m[2]  # ref and title in one merged cell
+        why = self._continues(values, repeated, layout)
+        if why and self.last is not None:
+            self._merge(self.last, values, repeated)
+            self.last.merged.append(origin)
+            self.out.merged.append((origin, self.last.origin, why))
+            return
+        if not values.get(layout.key) and not (layout.ref and values.get(layout.ref)):
+            self.out.skipped.append((origin, f"no {layout.key} and nothing above to continue"))
+            return
+        record = Record(layout.name, values, origin, self.section, self.theme, parts=[dict(values)])
+        self.out.records.append(record)
+        self.last = record
+
+    def _continues(self, values: dict[str, str], repeated: set[str], layout: Layout) -> str | None:
+        if self.last is None or self.last.layout != layout.name:
+            return None
+        ref = layout.ref if layout.ref in self.map.fields() else None  # type: ignore[union-attr]
+        if ref is not None:
+            if ref in repeated:
+                return f"its {ref} cell is merged with the row above"
+            if not values.get(ref):
+                return f"no {ref}: the rest of the row above, split by a page break"
+            return None
+        key = values.get(layout.key, "")
+        if layout.key in repeated:
+            return f"its {layout.key} cell is merged with the row above"
+        if not key:
+            return f"no {layout.key}: more of the row above"
+        before = self.last.values.get(layout.key, "")
+        if key[0].islower() and before and not re.search(r"[.!?:;]$", before):
+            return f"{layout.key} goes on from the row above"
+        return None
+
+    @staticmethod
+    def _merge(record: Record, values: dict[str, str], repeated: set[str]) -> None:
+        record.parts.append({k: v for k, v in values.items() if k not in repeated})
+        for name, value in values.items():
+            if name in repeated:
+                continue
+            old = record.values.get(name, "")
+            if name in SINGLE_LINE or value[:1].islower() or value[:1] in ")]},.;:":  # a sentence goes on
+                record.values[name] = join_wrapped(old, value)
+            else:
+                record.values[name] = f"{old}\n{value}" if old else value
+
+
+def _section_starts(words: list[str]) -> list[int]:
+    """Where sections open inside a long paragraph: the word that begins 'Police and Crime Plan: Objective 1'."""
+    starts = []
+    for i, w in enumerate(words):
+        if i + 1 < len(words) and re.match(r"^(Objective|Priority|Theme|Aim|Outcome|Commitment|Risk)$", w) and \
+                re.match(r"^([A-Z]|\d{1,2})[:.]?$", words[i + 1]):
+            j = i
+            while j > 0 and i - j < 4 and re.match(r"^([A-Z][\w&'’]+:?|and|of|the|for|&)$", words[j - 1]):
+                j -= 1  # a lone capital ('R', a status) ends the previous row, not the heading
+            starts.append(j if section_of(" ".join(words[j:i + 3])) else i)
+    return starts
+
+
+def _cut_title(text: str) -> str:
+    """A section's title where a run-together paragraph goes on past it ('... reoffending This will be ...')."""
+    m = re.search(r"\s(?:This|These|It|We|The following)\s+(?:will|is|are|includes?)\b|\s[-–•]\s|[.;]\s", text)
+    return text[:m.start()] if m else text[:300]
+
+
+def _fits(kind: str, value: str) -> bool:
+    """A cell in a date, R/A/G or ref column: its kind, or a word such columns hold ('Ongoing', 'TBD')."""
+    return looks(kind, date_text(value)) or bool(re.match(r"^(ongoing|tbd|tbc|n/?a|complete[d]?|in progress)\b",
+                                                          value, re.I))
+
+
+def date_text(value: str) -> str:
+    """'Sep ‘19', 'Apr ’20': a month and a two-digit year with an apostrophe, as the date forms read."""
+    return re.sub(r"\s*[‘’'`´](\d{2})\b", r" \1", value)
+
+
+def _split_names(words: list, names: set[str]) -> list[tuple[float, str]] | None:
+    """Words as consecutive column names, longest first; None when they are not all names."""
+    if not words:
+        return []
+    for n in range(len(words), 0, -1):
+        text = " ".join(w.text for w in words[:n])
+        if norm(text) in names:
+            rest = _split_names(words[n:], names)
+            if rest is not None:
+                return [(words[0].x0, text)] + rest
+    return None
+
+
+def _column_starts(header: list[tuple[float, str]], lines: list[Text], gutter: float) -> list[float]:
+    """Where columns start: the header's cells, and a place left of or between them where cells of
+    two or more lines start (a column whose header cell is blank, such as the refs)."""
+    starts = [x for x, _ in header]
+    seen: dict[float, int] = {}
+    for line in lines:
+        for x, _ in line.cells():
+            if all(abs(x - s) > gutter for s in starts) and (x < starts[0] or not _inside(x, header, gutter)):
+                key = round(x / max(gutter, 1))
+                seen[key] = seen.get(key, 0) + 1
+    extra = [k * max(gutter, 1) for k, n in seen.items() if n >= 2]
+    return sorted(starts + extra)
+
+
+def _inside(x: float, header: list[tuple[float, str]], gutter: float) -> bool:
+    """Whether x falls within a header cell's own text (a wrapped cell's words start anywhere there)."""
+    return any(h <= x <= h + len(t) * gutter for h, t in header)
+
+
+def _cut(line: Text, starts: list[float]) -> list[str]:
+    """A line's words put in the column they start in (a little left of a column still counts)."""
+    cells = [""] * len(starts)
+    for w in line.words:
+        col = max((k for k, s in enumerate(starts) if w.x0 >= s - line.gutter), default=0)
+        cells[col] = f"{cells[col]} {w.text}".strip()
+    return cells
+
+
+def _spans(columns: list[int]) -> list[str]:
+    """Blank-header columns as 'column 6 (no header)' or 'columns 6-22 (no header)'."""
+    runs: list[tuple[int, int]] = []
+    for j in columns:
+        if runs and runs[-1][1] == j - 1:
+            runs[-1] = (runs[-1][0], j)
+        else:
+            runs.append((j, j))
+    return [f"column {a + 1} (no header)" if a == b else f"columns {a + 1}-{b + 1} (no header)" for a, b in runs]
+
+
+def extract(doc: Document, layouts: list[Layout], overrides: dict[str, str] | None = None) -> Extraction:
+    return Engine(doc, layouts, overrides).run()
+
+
+def looks_like_ref(value: str) -> bool:
+    return looks("ref", value)

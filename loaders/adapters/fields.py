@@ -1,0 +1,154 @@
+"""Columns recognised by meaning: each field of a layout has a set of names; a header matches
+after normalising (qualifiers in brackets dropped, punctuation, R/A/G, plurals), then by a fuzzy
+ratio above a threshold; a blank header is inferred from what its column holds."""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from graphmodel.values import parse_date
+
+FUZZY_THRESHOLD = 85  # rapidfuzz ratio (0-100) above which a header is taken as a misspelt name
+EXACT, CONTAINS, FUZZY, CONTENT, USER = "name", "contains a name", "similar name", "content", "user"
+IGNORE = "ignore"
+
+
+def singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@functools.lru_cache(maxsize=65536)
+def norm(header: str) -> str:
+    """'Sponsor (SMG)' -> 'sponsor'; 'R/A/G' -> 'rag'; "PCC's Oversight Mechanism(s)" -> 'pcc oversight mechanism'."""
+    h = header.lower().replace("&", " and ")
+    h = re.sub(r"\(s\)", "", h)
+    h = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", h)  # qualifiers in brackets
+    h = re.sub(r"\b([a-z])(?:\s*[/.]\s*([a-z])\b)+", lambda m: re.sub(r"[\s/.]", "", m[0]), h)  # r/a/g, r.a.g
+    h = re.sub(r"['’`]s\b", "", h)
+    h = re.sub(r"[^a-z0-9]+", " ", h)
+    return " ".join(singular(w) for w in h.split())
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A column an adapter reads: its accepted names and, for blank headers, what its cells look like."""
+
+    name: str
+    names: tuple[str, ...]
+    content: str | None = None  # 'ref', 'rag' or 'date'
+
+    def normalised(self) -> frozenset[str]:
+        return _normalised(self.names)
+
+
+@functools.lru_cache(maxsize=256)
+def _normalised(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(norm(n) for n in names)
+
+
+@dataclass(frozen=True)
+class Mapped:
+    column: int
+    header: str
+    field: str
+    confidence: float
+    how: str
+
+
+# -- what a column holds ----------------------------------------------------------------------
+
+REF = re.compile(r"^(?:[A-Za-z]{1,4}\s?)?\d{1,3}(?:[.\-/]\d{1,3}){0,3}[a-z]?\.?$|^[A-Z][.\-]?\d{0,3}(?:\.\d{1,3})*\.?$")
+RAG_WORDS = {
+    "r": "red", "red": "red", "a": "amber", "amber": "amber", "g": "green", "green": "green",
+    "b": "blue", "blue": "blue", "c": "blue", "complete": "blue", "completed": "blue", "done": "blue",
+    "closed": "blue", "achieved": "blue", "delivered": "blue", "grey": "grey", "gray": "grey",
+    "not started": "grey", "notstarted": "grey", "ag": "amber", "ar": "red", "ga": "green", "ra": "red",
+    "amber green": "green", "amber red": "red", "red amber": "red", "green amber": "amber",
+    "on track": "green", "ontrack": "green", "at risk": "amber", "off track": "red", "delayed": "amber",
+}
+
+
+def rag(value: str) -> str | None:
+    """A status cell as red/amber/green/blue/grey: letters, words, '(C)', colours, arrows ignored."""
+    v = value.strip().lower()
+    if not v:
+        return None
+    if re.search(r"\(\s*c\s*\)", v) or re.match(r"^(complete|completed|closed|done|achieved|delivered)\b", v):
+        return "blue"
+    v = re.sub(r"[^a-z/ ]", " ", v)
+    v = " ".join(w for w in re.split(r"[\s/]+", v) if w)
+    return RAG_WORDS.get(v) or RAG_WORDS.get(v.replace(" ", ""))
+
+
+def looks(kind: str, value: str) -> bool:
+    if kind == "ref":
+        return bool(REF.match(value.strip())) and len(value) <= 12
+    if kind == "rag":
+        return rag(value) is not None and len(value) <= 20
+    if kind == "date":
+        return parse_date(value) is not None or bool(re.match(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$", value))
+    return False
+
+
+def content_kind(values: Iterable[str]) -> str | None:
+    """'ref', 'rag' or 'date' when at least 60% of a column's filled cells look so."""
+    filled = [v for v in values if v.strip()]
+    if not filled:
+        return None
+    if all(looks("rag", v) and not re.search(r"\d", v) for v in filled):
+        return "rag"  # 'G', 'A', 'R' would pass for refs too
+    for kind in ("ref", "rag", "date"):
+        if sum(looks(kind, v) for v in filled) >= 0.6 * len(filled):
+            return kind
+    return None
+
+
+# -- headers ------------------------------------------------------------------------------------
+
+def candidates(header: str, fields: Iterable[FieldSpec]) -> list[tuple[float, str, str]]:
+    """(confidence, field, how) for every field the header could be."""
+    h = norm(header)
+    if not h:
+        return []
+    out = []
+    for f in fields:
+        keys = f.normalised()
+        if h in keys:
+            # Names come most usual first: where two columns both name a field, the usual name wins.
+            rank = [norm(n) for n in f.names].index(h)
+            out.append((round(1.0 - 0.01 * min(rank, 10), 2), f.name, EXACT))
+            continue
+        # A header that contains a name ('Current status of action'), or one spelt a little
+        # differently ('Lead Oficer'): whichever is the closer.
+        padded = f" {h} "
+        contained = [k for k in keys if len(k) >= 3 and f" {k} " in padded] if len(h.split()) <= 7 else []
+        near = process.extractOne(h, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+        options = ([(0.6 + 0.3 * len(max(contained, key=len)) / len(h), f.name, CONTAINS)] if contained else []) + (
+            [(0.9 * near[1] / 100, f.name, FUZZY)] if near is not None else [])
+        if options:
+            out.append(max(options))
+    return out
+
+
+def map_header(row: list[str], fields: Iterable[FieldSpec]) -> list[Mapped]:
+    """Each column to at most one field and each field to at most one column, best matches first."""
+    fields = list(fields)
+    options = [(conf, i, name, how) for i, cell in enumerate(row) for conf, name, how in candidates(cell, fields)]
+    taken_cols: set[int] = set()
+    taken_fields: set[str] = set()
+    out = []
+    for conf, i, name, how in sorted(options, key=lambda o: (-o[0], o[1])):
+        if i in taken_cols or name in taken_fields:
+            continue
+        taken_cols.add(i)
+        taken_fields.add(name)
+        out.append(Mapped(i, row[i], name, round(conf, 2), how))
+    return sorted(out, key=lambda m: m.column)

@@ -1,0 +1,350 @@
+"""Oversight resolved, not pasted: a glossary of meetings (with the paper's key to its markers),
+oversight cells split into mechanisms, each matched to a meeting or made an assurance source on
+a sensible line, and cells that only refer elsewhere linked to what they name."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..document import Text, one_line
+from ..parsed import ParsedMap
+from ..report import Origin
+from .common import add_edges, add_node, slug
+from .engine import Extraction, Layout, Record
+from .fields import FieldSpec, norm, singular
+
+GLOSSARY = Layout(
+    "glossary", "glossary of meetings: Name / Purpose / Meets (Chair, Attendance)",
+    (FieldSpec("name", ("name", "meeting", "meeting name", "board", "forum", "body", "governance meeting",
+                        "meeting or board", "oversight meeting", "title")),
+     FieldSpec("purpose", ("purpose", "role", "remit", "description", "terms of reference", "function", "focus")),
+     FieldSpec("frequency", ("meets", "frequency", "meeting frequency", "how often", "when", "frequency of meeting")),
+     FieldSpec("chair", ("chair", "chaired by", "chairperson", "lead")),
+     FieldSpec("attendance", ("attendance", "attendees", "membership", "members", "level of attendance",
+                              "who attends"))),
+    key="name", ref=None)
+
+MEETING_WORDS = re.compile(r"\b(board|group|committee|panel|meeting|forum|council|partnership|lcjb|jarap|jarac|"
+                           r"assembly|summit|executive|cabinet|commission|conference|workshop|level\s*1)s?\b", re.I)
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,7}$")
+_NOT_MEETING_ACRONYMS = frozenset({"KPI", "KPIS", "HMIC", "HMICFRS", "MI", "IA", "ICO", "MTFS", "MTFP", "RAG", "QA"})
+# First match wins: more specific phrases first.
+MECHANISM_LINES: tuple[tuple[str, int], ...] = (
+    (r"external audit|hmic|inspect|regulator|peer review|\bico\b|ofsted|audit commission|external", 4),
+    (r"audit", 3),
+    (r"kpi|performance|monitoring|dashboard|delivery plan|data|compliance|risk register|scorecard|tracker|"
+     r"management information|\bmi\b|scrutiny|review|assurance|oversight|plan\b", 2),
+    (r"briefing|report|update|1-2-1|one to one|supervision|management|self[- ]assessment|operational|check", 1),
+)
+_PREFIX = re.compile(r"^(?:(?:regular|quarterly|monthly|annual|periodic)\s+)?(?:updates?|reports?|reporting|reported|"
+                     r"presented|presentations?|submitted|scrutiny|considered)\s+(?:at|to|by|in|via)\s+(?:the\s+)?|"
+                     r"^(?:via|through|by|at)\s+(?:the\s+)?", re.I)
+_ROUTE = re.compile(r"^(?P<source>.+?)\s+(?:(?:is|are)\s+)?(?:reported|reports|reporting|report|presented|submitted|"
+                    r"updates?)\s+(?:at|to)\s+(?:the\s+)?(?P<meeting>.+)$", re.I)
+_REFERS = re.compile(r"^(?:please\s+)?(?:see|refer(?:red)?\s+to|as(?:\s+per)?|cross[- ]?ref(?:erence)?:?|covered\s+"
+                     r"(?:by|under|in|at)|same\s+as|links?\s+to|linked\s+to|ditto)\b\s*(?P<rest>.*)$", re.I)
+_ABOVE = re.compile(r"^(?:as\s+above|see\s+above|ditto|as\s+before|as\s+previous(?:ly)?)\.?$", re.I)
+REF_TOKEN = re.compile(r"(?<![\w.])([A-Z]{1,2}\.?\d{1,3}(?:\.\d{1,3})*|\d{1,3}(?:\.\d{1,3})+|[A-Z](?=\b)|\d{1,3})"
+                       r"(?![\w])")
+_GENERIC_REF_WORDS = frozenset({"action", "actions", "objective", "objectives", "ref", "reference", "see", "item",
+                                "items", "no", "number", "para", "paragraph", "section", "and", "also", "opcc", "pcc",
+                                "oppc", "the", "row", "rows", "refer", "to", "as", "per", "commitment", "priority",
+                                "risk", "our", "this", "plan", "above", "below", "in", "of", "at", "with", "&"})
+_MARKER_KEY = re.compile(r"([*#†‡^]+)\s*(?:=|:|-|–|denotes|indicates|means)?\s*([^*#†‡^]+)")
+
+
+def canonical_ref(ref: str) -> str:
+    """'A.3', 'A3' and 'a3' are one ref; '1.1.' is '1.1'."""
+    return re.sub(r"(?<=[A-Za-z])\.(?=\d)", "", ref.strip().rstrip(".")).upper()
+
+
+def meeting_key(name: str) -> str:
+    return " ".join(w for w in norm(re.sub(r"[*#†‡^]", "", name)).split() if w != "the")
+
+
+@dataclass
+class Meeting:
+    id: str
+    name: str
+    aliases: set[str] = field(default_factory=set)
+
+
+class Refs:
+    """The paper's own refs -> node ids; other organisations' refs are told apart by their prefix."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+
+    def add(self, ref: str, node_id: str) -> None:
+        self.ids.setdefault(canonical_ref(ref), node_id)
+
+    def resolve(self, text: str) -> tuple[list[str], list[str]]:
+        """(ids inside the paper, references kept as text) for a cell such as 'OPCC Action A.3; TVP 1.1'."""
+        inside, outside = [], []
+        for part in re.split(r"[;,\n]+|\s+and\s+|\s*&\s*", text):
+            part = part.strip(" .")
+            if not part:
+                continue
+            tokens = list(REF_TOKEN.finditer(part))
+            if not tokens:
+                outside.append(part)
+                continue
+            words = [w for w in re.split(r"[\s:]+", part[:tokens[0].start()].lower()) if w]
+            foreign = [w for w in words if w not in _GENERIC_REF_WORDS]
+            found = [self.ids.get(canonical_ref(t[1])) for t in tokens]
+            if foreign or not all(found):
+                outside.append(part)
+            else:
+                inside += [f for f in found if f]
+        return inside, outside
+
+
+class Oversight:
+    """Meetings and assurance sources of one document, made once each."""
+
+    def __init__(self, parsed: ParsedMap, prefix: str, ident) -> None:
+        self.parsed = parsed
+        self.prefix = prefix
+        self.ident = ident
+        self.meetings: dict[str, Meeting] = {}
+        self.sources: set[str] = set()
+        self.markers: dict[str, str] = {}  # marker -> field it sets
+
+    # -- the glossary --------------------------------------------------------------------------
+
+    def read_key(self, texts: list[Text], rows: list[str]) -> None:
+        """'* meetings held in public', '# minutes published' (or 'Key: * = public; # = notes published')."""
+        for line in [t.text for t in texts] + rows:
+            line = one_line(line)
+            if not re.match(r"^\s*(?:key\s*[:\-]?\s*)?[*#†‡^]", line, re.I):
+                continue
+            for mark, meaning in _MARKER_KEY.findall(line):
+                m = meaning.lower()
+                if "public" in m and not re.search(r"minute|notes", m):
+                    self.markers[mark] = "public"
+                elif re.search(r"minute|notes|publish|website", m):
+                    self.markers[mark] = "notes_published"
+
+    def glossary(self, records: list[Record]) -> None:
+        unexplained: set[str] = set()
+        for r in records:
+            raw = one_line(r.values.get("name", ""))
+            marks = "".join(re.findall(r"[*#†‡^]", raw))
+            name, acronym = _name_and_acronym(raw)
+            if not name:
+                continue
+            flags: dict[str, bool] = {}
+            for mark in marks:
+                if mark in self.markers:
+                    flags[self.markers[mark]] = True
+                else:
+                    unexplained.add(mark)
+            notes = f"Attendance: {one_line(r.values['attendance'])}" if r.values.get("attendance") else None
+            meeting = self._meeting(name, r.origin, {
+                "purpose": r.values.get("purpose"), "frequency": r.values.get("frequency"),
+                "chair": r.values.get("chair"), "notes": notes, **flags})
+            if acronym:
+                meeting.aliases.add(meeting_key(acronym))
+                self.meetings.setdefault(meeting_key(acronym), meeting)
+        for mark in sorted(unexplained):
+            self.parsed.warn(Origin(records[0].origin.file), f"meeting names carry the marker {mark!r} but the paper "
+                                                             "has no key saying what it means; it is ignored")
+
+    def _meeting(self, name: str, origin: Origin, extra: dict | None = None) -> Meeting:
+        name = _unhide(name)
+        key = meeting_key(name)
+        found = self.meetings.get(key)
+        if found is None:
+            found = Meeting(slug(name), name)
+            self.meetings[key] = found
+            initials = "".join(w[0] for w in key.split() if w not in ("and", "of", "for"))
+            if len(initials) >= 2:
+                self.meetings.setdefault(initials, found)
+            add_node(self.parsed, "Meeting", {"id": found.id, "name": name, **(extra or {})}, origin,
+                     {"frequency": "Meets"})
+        return found
+
+    def find(self, name: str) -> Meeting | None:
+        key = meeting_key(name)
+        if not key:
+            return None
+        if key in self.meetings:
+            return self.meetings[key]
+        if key.replace(" ", "") in self.meetings:
+            return self.meetings[key.replace(" ", "")]
+        best = max(((fuzz.ratio(key, k), m) for k, m in self.meetings.items() if len(k) > 4),
+                    key=lambda x: x[0], default=(0, None))
+        return best[1] if best[0] >= 88 else None
+
+    # -- oversight cells -------------------------------------------------------------------------
+
+    def resolve(self, cell: str, target: str, origin: Origin, column: str, refs: Refs, frequency: str = "",
+                previous: str | None = None) -> list[str]:
+        """Edges for one oversight cell over `target`; returns what each mechanism became, for the preview."""
+        said: list[str] = []
+        text = cell.strip()
+        if not text:
+            return said
+        if _ABOVE.match(text) and previous:
+            add_edges(self.parsed, origin, [(target, "LINKED_TO", previous)], column)
+            return [f"as above: linked to {previous}"]
+        if m := _REFERS.match(one_line(text)):
+            inside, outside = refs.resolve(m["rest"])
+            if inside and not outside:
+                add_edges(self.parsed, origin, [(target, "LINKED_TO", i) for i in inside if i != target], column)
+                return [f"refers to {', '.join(inside)}: linked"]
+        for chain in split_mechanisms(self._protect(text), self.find):
+            made: list[tuple[str, str]] = []  # (kind, id) along a '>' chain
+            for piece in chain:
+                made.append(self._one(piece, target, origin, column, frequency, said))
+            meetings = [i for k, i in made if k == "Meeting"]
+            for n, (kind, node_id) in enumerate(made):
+                after = next((i for k, i in made[n + 1:] if k == "Meeting"), None)
+                if after and after != node_id:
+                    add_edges(self.parsed, origin, [(node_id, "REPORTS_TO", after)], column)
+                elif kind == "AssuranceSource" and len(set(meetings)) == 1 and n == len(made) - 1 and len(made) > 1:
+                    pass  # a source named after the only meeting of its chain reports nowhere in particular
+        return said
+
+    def _protect(self, text: str) -> str:
+        """Names with separators inside ('Joint Audit, Risk and Assurance Panel') kept whole: their
+        commas become a character the splitter leaves alone, and are put back after."""
+        patterns = [_JARAP] + [_loose(m.name) for m in self.meetings.values() if re.search(r"[,;.>&]| and ", m.name)]
+        for pattern in sorted(set(patterns), key=len, reverse=True):
+            text = re.sub(pattern, lambda m: re.sub(r"[,;.>&]|(?<= )and(?= )", lambda c: _HIDE[c[0]], m[0]), text,
+                          flags=re.I)
+        return text
+
+    def _one(self, piece: str, target: str, origin: Origin, column: str, frequency: str,
+             said: list[str]) -> tuple[str, str]:
+        piece = _PREFIX.sub("", piece).strip(" .:-–")
+        route = _ROUTE.match(piece)
+        via = None
+        if route:  # "KPI monitoring reported to the Performance Board"
+            via = self.find(route["meeting"]) or (self._new_meeting(route["meeting"], origin, frequency)
+                                                  if MEETING_WORDS.search(route["meeting"]) else None)
+        if route and via is not None:
+            source = route["source"].strip()
+            sid = self._source(source, target, origin, column, frequency, said)
+            add_edges(self.parsed, origin, [(sid, "REPORTS_TO", via.id), (via.id, "OVERSEES", target)], column)
+            said.append(f"{source} reports to {via.name}")
+            return "AssuranceSource", sid
+        meeting = self.find(piece)
+        if meeting is None and (MEETING_WORDS.search(piece) or (_ACRONYM.match(piece) and piece.upper() not in
+                                                                _NOT_MEETING_ACRONYMS and _line(piece) is None)):
+            meeting = self._new_meeting(piece, origin, frequency)
+        if meeting is not None:
+            add_edges(self.parsed, origin, [(meeting.id, "OVERSEES", target)], column)
+            said.append(f"{piece}: meeting {meeting.id}")
+            return "Meeting", meeting.id
+        sid = self._source(piece, target, origin, column, frequency, said)
+        return "AssuranceSource", sid
+
+    def _new_meeting(self, name: str, origin: Origin, frequency: str) -> Meeting:
+        name, acronym = _name_and_acronym(name)
+        meeting = self._meeting(name, origin, {"frequency": frequency or None})
+        if acronym:
+            self.meetings.setdefault(meeting_key(acronym), meeting)
+        return meeting
+
+    def _source(self, name: str, target: str, origin: Origin, column: str, frequency: str, said: list[str]) -> str:
+        name = _unhide(name)
+        sid = self.ident(slug(name))
+        line = _line(name)
+        if sid not in self.sources:
+            self.sources.add(sid)
+            if line is None:
+                self.parsed.warn(origin, "oversight mechanism is neither a meeting nor a known kind of assurance; "
+                                         "taken as an assurance source on line 2 (oversight)", column, name)
+            add_node(self.parsed, "AssuranceSource", {"id": sid, "name": name, "line": line or 2,
+                                                      "frequency": frequency or None, "type": "oversight mechanism"},
+                     origin, {"frequency": "Frequency"})
+        add_edges(self.parsed, origin, [(sid, "ASSURES", target)], column)
+        said.append(f"{name}: assurance source on line {line or 2}")
+        return sid
+
+
+_JARAP = r"joint\s+audit,?\s+risk\s+(?:and|&)\s+assurance\s+(?:panel|committee)"
+_HIDE = {",": "\u201a", ";": "\u037e", ".": "\u2024", ">": "\u203a", "&": "\uff06", "and": "\u0430nd"}
+_SHOW = {v: k for k, v in _HIDE.items()}
+
+
+def _unhide(text: str) -> str:
+    return re.sub("\u0430nd|[" + "".join(k for k in _SHOW if len(k) == 1) + "]", lambda c: _SHOW[c[0]], text)
+
+
+def _loose(name: str) -> str:
+    """A meeting name as a pattern that allows plurals and any spacing: 'Boards' matches 'Board'."""
+    words = [singular(w.lower()) for w in re.findall(r"[\w']+|[,&]", name)]
+    return r"\b" + r"[\s,]*".join(re.escape(w) + ("s?" if w.isalpha() else "") for w in words) + r"\b"
+
+
+def _name_and_acronym(raw: str) -> tuple[str, str | None]:
+    """'Assurance and Governance Group (AGG)*' -> ('Assurance and Governance Group', 'AGG')."""
+    text = re.sub(r"[*#†‡^]", "", raw).strip()
+    acronym = None
+    if m := re.search(r"\(\s*([A-Z][A-Za-z&]{1,9})\s*\)", text):
+        acronym = m[1]
+    text = re.sub(r"\s*\([^)]*\)", "", text).strip(" .:-–")
+    return text, acronym
+
+
+def _line(mechanism: str) -> int | None:
+    for pattern, line in MECHANISM_LINES:
+        if re.search(pattern, mechanism, re.I):
+            return line
+    return None
+
+
+def _is_mechanism(text: str, known) -> bool:
+    t = text.strip()
+    return bool(t) and (known(t) is not None or bool(MEETING_WORDS.search(t)) or _line(t) is not None
+                        or bool(_ACRONYM.match(t)))
+
+
+def split_mechanisms(cell: str, known=lambda _: None) -> list[list[str]]:
+    """Chains of mechanisms: lines, ';', ',' and full stops separate; '>' chains one to the next;
+    'and' / '&' separate only when both sides are mechanisms on their own and the whole is not
+    one name ('Joint Audit and Risk Committee', 'Police and Crime Panel' stay whole)."""
+    chains: list[list[str]] = []
+    for part in re.split(r"[\n;]+|,\s*|\.\s+|\.$|\s+[-–]\s+|•", cell):
+        part = part.strip(" .")
+        if not part:
+            continue
+        steps = [p.strip(" .") for p in re.split(r"\s*(?:>+|->|→|=>)\s*", part) if p.strip(" .")]
+        if len(steps) > 1:
+            chains.append(steps)  # 'KPI monitoring > Performance Board': each reports to the next
+        else:
+            chains += [[p] for p in _split_and(part, known)]
+    return chains
+
+
+def _split_and(piece: str, known) -> list[str]:
+    if known(piece) is not None:
+        return [piece]
+    parts = [p.strip() for p in re.split(r"\s+(?:and|&)\s+", piece) if p.strip()]
+    if len(parts) < 2:
+        return [piece]
+    # 'Joint Audit and Risk Committee', 'Police and Crime Panel': a short name whose last part is one
+    # topic word and a meeting word is one meeting, not two mechanisms.
+    last = parts[-1].split()
+    if (len(parts) == 2 and len(last) == 2 and MEETING_WORDS.search(last[-1]) and len(parts[0].split()) <= 2
+            and not MEETING_WORDS.search(parts[0]) and known(parts[0]) is None and not _ACRONYM.match(parts[0])):
+        return [piece]
+    if all(_is_mechanism(p, known) for p in parts):
+        return parts
+    return [piece]
+
+
+def glossary_layout() -> Layout:
+    return GLOSSARY
+
+
+def read_glossary(ex: Extraction, oversight: Oversight) -> None:
+    rows = [" ".join(r.values.values()) for r in ex.records]
+    oversight.read_key(ex.texts, rows)
+    records = ex.rows(GLOSSARY.name)
+    if records:
+        oversight.glossary(records)

@@ -1,0 +1,89 @@
+"""What the adapters share once the engine has read a document: ids, statuses, refs, oversight."""
+from __future__ import annotations
+
+import re
+
+from graphmodel.models import Node
+
+from ..document import one_line
+from ..parsed import ParsedMap
+from ..report import Origin
+from .common import add_edges, add_node
+from .engine import Extraction, Record, Section
+from .fields import rag
+from .oversight import Oversight, Refs, canonical_ref, read_glossary
+
+_REF_WORDS = re.compile(r"^(?:[A-Za-z]+\s+)*?(?=[A-Za-z]{0,2}\.?\d|[A-Z](?:\b|\.))")
+
+
+class Build:
+    """Turns an Extraction into nodes and edges on `parsed`, with ids `<prefix>-<the paper's ref>`."""
+
+    def __init__(self, ex: Extraction, parsed: ParsedMap, prefix: str, columns: dict[str, str]):
+        self.ex, self.parsed, self.prefix = ex, parsed, prefix
+        self.columns = columns  # field -> header as written, for messages
+        self.refs = Refs()
+        self.oversight = Oversight(parsed, prefix, self.ident)
+        read_glossary(ex, self.oversight)
+        self.nodes = 0
+
+    def ident(self, ref: str) -> str:
+        return f"{self.prefix}-{ref}" if self.prefix else ref
+
+    def add(self, kind: str, record: dict, origin: Origin, ref: str | None = None) -> Node | None:
+        shown = {**self.columns, "target_date": self.columns.get("target", "target"),
+                 "id": self.columns.get("ref", "ref")}
+        node = add_node(self.parsed, kind, record, origin, shown)
+        if node is not None:
+            self.nodes += 1
+            if ref:
+                self.refs.add(ref, node.id)
+        return node
+
+    def column(self, name: str) -> str:
+        return self.columns.get(name, name)
+
+    def status(self, values: dict[str, str], origin: Origin, *fallbacks: str) -> str | None:
+        """The RAG cell as a status (warned about when not understood); else 'complete' words at the
+        start of the target or update cell mean blue."""
+        cell = values.get("status", "")
+        if cell:
+            found = rag(cell)
+            if found is None:
+                self.parsed.warn(origin, "status not understood (expected R/A/G, red/amber/green, blue or "
+                                                "'(C)'/complete, grey or not started); no status recorded",
+                                 self.column("status"), cell)
+            return found
+        for text in fallbacks:
+            if text and re.match(r"^\(?\s*(complete|completed|done|closed|achieved)\b", text.strip(), re.I):
+                return "blue"
+        return None
+
+    def own_ref(self, value: str) -> str:
+        """'OPCC Action A.3' -> 'A.3'; '1.1.' -> '1.1'."""
+        v = one_line(value).strip().rstrip(".")
+        return _REF_WORDS.sub("", v).strip() or v
+
+    def section_id(self, section: Section) -> str:
+        return self.ident(("R" if section.kind == "risk" else "") + canonical_ref(section.code))
+
+    def links(self, node_id: str, record: Record, column: str = "links") -> str | None:
+        """LINKED_TO each ref of this paper; other organisations' refs kept as text (returned) with a warning."""
+        cell = record.values.get(column, "")
+        if not cell:
+            return None
+        inside, outside = self.refs.resolve(cell)
+        add_edges(self.parsed, record.origin, [(node_id, "LINKED_TO", i) for i in inside if i != node_id],
+                  self.column(column))
+        if outside:
+            kept = "; ".join(outside)
+            self.parsed.warn(record.origin, "reference(s) to another plan or not found in this paper: kept as text "
+                                            "in notes, not linked", self.column(column), kept)
+            return kept
+        return None
+
+    def oversee(self, node_id: str, record: Record, previous: str | None = None) -> None:
+        cell = record.values.get("mechanism", "")
+        if cell:
+            self.oversight.resolve(cell, node_id, record.origin, self.column("mechanism"), self.refs,
+                                   one_line(record.values.get("frequency", "")), previous)
