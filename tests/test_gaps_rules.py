@@ -184,6 +184,18 @@ def test_g7_commitment_without_oversight(store):
     assert found["C1"].kind == "Commitment" and found["C1"].label == "Commitment C1"
 
 
+def test_g7_oversight_inherited_by_reference(store):
+    """'See 2.1' in an oversight cell links the commitment to 2.1: overseen there, it is no finding;
+    referring to a commitment with no oversight, its reason says so."""
+    put(store, [("Commitment", {"id": c, "title": f"Commitment {c}"}) for c in ("C1", "C2", "C3", "C4")] + [
+        ("Meeting", {"id": "M1", "name": "Board"})], ["M1 OVERSEES C1", "C2 LINKED_TO C1", "C3 LINKED_TO C4"])
+    found = findings(store, "G7")
+    assert set(found) == {"C3", "C4"}
+    assert found["C3"].reasons[-1] == ("it refers to C4 for its oversight (LINKED_TO), and that has no oversight "
+                                       "either")
+    assert len(found["C4"].reasons) == 1
+
+
 def test_g8_unmitigated_risk(store):
     put(store, [("Risk", {"id": "R1", "title": "Data loss", "score": 16}), ("Risk", {"id": "R2", "title": "Fraud"}),
                 ("Action", {"id": "A1", "title": "Encrypt laptops"})], ["A1 MITIGATES R2"])

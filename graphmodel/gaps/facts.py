@@ -184,3 +184,7 @@ class GraphReader(Protocol):
     def has_in(self, node_id: str, rel: str, skip: frozenset[str] = frozenset()) -> bool:
         """Whether a link of kind `rel` arrives at the node from a node not in `skip`."""
         ...
+
+    def out(self, node_id: str, rel: str) -> tuple[str, ...]:
+        """The ids the node's links of kind `rel` go to, sorted."""
+        ...

@@ -210,25 +210,45 @@ RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
 
 
 # G7 ----------------------------------------------------------------------------------
+# A commitment whose oversight cell only refers to another ("See 2.1") is LINKED_TO it and
+# inherits that one's oversight: it is a finding only when what it refers to has none either.
 def _check_g7(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
     gone = ctx.overlay.withdraw
+
+    def overseen(node_id: str) -> bool:
+        return facts.has_in(node_id, "OVERSEES") or facts.has_in(node_id, "ASSURES", gone)
+
     for c in facts.nodes("Commitment"):
-        if not facts.has_in(c.id, "OVERSEES") and not facts.has_in(c.id, "ASSURES", gone):
-            yield Hit(c.id, c.label)
+        refers = facts.out(c.id, "LINKED_TO")
+        if not overseen(c.id) and not any(overseen(r) for r in refers):
+            yield Hit(c.id, c.label, details={"refers": refers})
+
+
+def _explain_g7(hit: Hit, ctx: Context) -> list[str]:
+    reasons = ["no meeting oversees it and no source of assurance covers it"]
+    refers = sorted(hit.details.get("refers") or ())
+    if refers:
+        reasons.append(f"it refers to {', '.join(refers)} for its oversight (LINKED_TO), and "
+                       f"{'that has' if len(refers) == 1 else 'those have'} no oversight either")
+    return reasons
 
 
 G7 = Rule(
     "G7", "No oversight",
-    "A plan commitment that no meeting oversees and no source of assurance covers.",
+    "A plan commitment that no meeting oversees and no source of assurance covers, directly or through what "
+    "it refers to for its oversight.",
     kind="Commitment", severity=Severity.MEDIUM,
     cypher=cypher("""
 MATCH (c:Commitment)
 WHERE NOT EXISTS { MATCH (c)<-[:OVERSEES]-() }
   AND none(s IN [(c)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)
-RETURN c.id AS id, c[$labels.Commitment] AS label
+WITH c, [(c)-[:LINKED_TO]->(r) | r] AS refs
+WHERE none(r IN refs WHERE EXISTS { MATCH (r)<-[:OVERSEES]-() }
+                        OR any(s IN [(r)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn))
+RETURN c.id AS id, c[$labels.Commitment] AS label, [r IN refs | r.id] AS refers
 """),
     check=_check_g7,
-    explain=lambda hit, ctx: ["no meeting oversees it and no source of assurance covers it"],
+    explain=_explain_g7,
 )
 
 

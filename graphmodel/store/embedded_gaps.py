@@ -30,6 +30,9 @@ class GraphFacts:
     def has_in(self, node_id: str, rel: str, skip: frozenset[str] = frozenset()) -> bool:
         return any(rel in keys and u not in skip for u, keys in self.graph.pred[node_id].items())
 
+    def out(self, node_id: str, rel: str) -> tuple[str, ...]:
+        return tuple(sorted(v for v, keys in self.graph.succ[node_id].items() if rel in keys))
+
     def processes(self) -> list[ProcessFact]:
         return self._processes
 
@@ -38,21 +41,18 @@ class GraphFacts:
         return list(rule.check(self, self.ctx))
 
     def meetings(self) -> list[MeetingFact]:
-        return [MeetingFact(m.id, m.label, bool(m.panel), self._out(m.id, "REPORTS_TO"))
+        return [MeetingFact(m.id, m.label, bool(m.panel), self.out(m.id, "REPORTS_TO"))
                 for m in self.nodes("Meeting")]
 
     def areas(self) -> list[str]:
         return sorted({p.area for p in self.nodes("Process")})
 
     # -- gathered once per analysis -----------------------------------------------------
-    def _out(self, node_id: str, rel: str) -> tuple[str, ...]:
-        return tuple(sorted(v for v, keys in self.graph.succ[node_id].items() if rel in keys))
-
     @cached_property
     def _sources(self) -> dict[str, SourceFact]:
         overlay = self.ctx.overlay
         return {s.id: as_it_stood(s.id, s.label, s.line, s.opinion, s.last_assured, s.frequency,
-                                  self._out(s.id, "REPORTS_TO"), self.ctx)
+                                  self.out(s.id, "REPORTS_TO"), self.ctx)
                 for s in self.nodes("AssuranceSource") if s.id not in overlay.withdraw}
 
     @cached_property
