@@ -25,6 +25,7 @@ FILES: dict[str, Path] = {
     "viz.css": _STATIC / "viz.css",
     "network.js": _STATIC / "network.js",
     "triage.js": _STATIC / "triage.js",
+    "import.js": _STATIC / "import.js",
 }
 # Made from code rather than read from a file: the colours of viz.style, as CSS classes.
 GENERATED: dict[str, Callable[[], str]] = {"theme.css": style.theme_css}
@@ -37,6 +38,7 @@ _PAGES = {
     "heatmap": ("viz.css", "theme.css"),
     "dashboard": ("viz.css", "theme.css", "triage.js"),
     "record": ("viz.css", "theme.css"),
+    "import": ("viz.css", "theme.css", "import.js"),
 }
 
 

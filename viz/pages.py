@@ -7,6 +7,7 @@ assets are inlined and the page stands alone; otherwise it links to `asset_base/
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -208,3 +209,10 @@ def dashboard_page(g: nx.MultiDiGraph, report: Report, *, asset_base: str | None
     return _render("dashboard.html", "dashboard", asset_base, links, title="Assurance dashboard",
                    as_of=report.as_of, coverage=coverage_by_area(report), triage=triage(g, report, links=link),
                    rule_title=style.rule_title, **heat)
+
+
+# -- import ---------------------------------------------------------------------
+def import_page(adapters: tuple[str, ...], *, asset_base: str | None = None, links: bool = True) -> str:
+    """Upload papers, see what was found, adjust the column map, then write or cancel (for editors)."""
+    return _render("import.html", "import", asset_base, links, title="Import papers", as_of=dt.date.today(),
+                   adapters=adapters)

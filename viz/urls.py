@@ -21,6 +21,10 @@ def dashboard_url() -> str:
     return "/dashboard"
 
 
+def import_url() -> str:
+    return "/import"
+
+
 def map_url(**params: object) -> str:
     """The whole map; params such as expand="People", page=2 or plans=1."""
     return _query("/views/map", params)

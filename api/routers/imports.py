@@ -1,22 +1,38 @@
-"""Imports: upload one or more map files; validate everything, then write once (or, on a dry run, not at all)."""
+"""Imports: upload one or more map files; validate everything, then write once (or, on a dry run, not at all).
+
+For editors in the browser, an import goes in three steps: `POST /imports/preview` keeps the files
+for a short while under a token and says what was found (layout, column map with confidence,
+rows read, merged and skipped, every warning and error with its place); `POST /imports/{token}`
+writes them with the mapping the editor settled on; `DELETE /imports/{token}` drops them."""
+import dataclasses
+import secrets
+import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from loaders.load import load
+from loaders.adapters import ADAPTERS
+from loaders.adapters.oversight import GLOSSARY
+from loaders.load import ADAPTER_NAMES, load
+from loaders.preview import FilePreview, ReadOptions
 from loaders.report import Issue, LoadReport
 
+from ..auth import Principal
 from ..deps import AuditDep, Editor, StoreDep
 from ..problems import MEDIA_TYPE, RESPONSES, ProblemDetail
 
 router = APIRouter(prefix="/imports", tags=["imports"],
                    responses={k: RESPONSES[k] for k in (401, 403, 413, 503)})
 CHUNK = 1 << 16
+STAGED_SECONDS = 30 * 60  # an unfinished preview's files are dropped after this
+STAGED_MAX = 16
 
 
 class IssueOut(BaseModel):
@@ -26,6 +42,38 @@ class IssueOut(BaseModel):
     row: int | None = None
     column: str | None = None
     value: str | None = None
+
+
+class ColumnOut(BaseModel):
+    header: str
+    field: str
+    confidence: float
+    how: str
+
+
+class TableOut(BaseModel):
+    layout: str
+    where: str
+    columns: list[ColumnOut]
+    ignored: list[str]
+
+
+class PreviewOut(BaseModel):
+    """One register as read: what the editor checks before writing."""
+
+    file: str
+    adapter: str
+    scores: dict[str, float]
+    prefix: str
+    tables: list[TableOut]
+    sections: list[str]
+    rows_read: int
+    merged: list[str]
+    skipped: list[str]
+    nodes: dict[str, int]
+    edges: dict[str, int]
+    fields: list[str] = Field(description="The fields a column of this layout can be given, besides 'ignore'.")
+    mapping: dict = Field(description="adapter, prefix and columns: what a mapping file would save.")
 
 
 class ImportReport(BaseModel):
@@ -39,6 +87,19 @@ class ImportReport(BaseModel):
     warnings: list[IssueOut]
     seconds: float
     summary: str
+    previews: list[PreviewOut] = []
+
+
+class StagedReport(ImportReport):
+    token: str = Field(description="Names the kept files: POST /imports/{token} writes them, DELETE drops them.")
+
+
+class Mapping(BaseModel):
+    """The editor's word over the guesses, for every file of the staged import."""
+
+    adapter: str = "auto"
+    prefix: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict, description="header as written -> field (or 'ignore')")
 
 
 class ImportProblem(ProblemDetail):
@@ -50,16 +111,167 @@ def _issue(i: Issue, names: dict[str, str]) -> dict[str, Any]:
             "column": i.column, "value": None if i.value is None else str(i.value)}
 
 
+def _preview(p: FilePreview, names: dict[str, str]) -> dict[str, Any]:
+    body = dataclasses.asdict(p)
+    body["file"] = names.get(p.file, p.file)
+    fields = ADAPTERS[p.adapter].LAYOUT.field_names() + GLOSSARY.field_names()
+    body["fields"] = sorted(set(fields))
+    body["mapping"] = p.mapping()
+    return body
+
+
 def _report(r: LoadReport, names: dict[str, str]) -> dict[str, Any]:
     """The report in the user's terms: files by the names they uploaded, not where we kept them."""
+    summary = r.summary()
+    for path, name in names.items():
+        summary = summary.replace(path, name)
     return {"files": [names.get(f, f) for f in r.files], "ok": r.ok, "written": r.written, "dry_run": r.dry_run,
             "nodes": r.nodes, "edges": r.edges, "errors": [_issue(i, names) for i in r.errors],
             "warnings": [_issue(i, names) for i in r.warnings], "seconds": round(r.seconds, 3),
-            "summary": r.summary()}
+            "summary": summary, "previews": [_preview(p, names) for p in r.previews]}
 
 
 def _too_large(limit: int) -> HTTPException:
     return HTTPException(413, f"the upload is larger than the limit of {limit / 1024 / 1024:g} MB")
+
+
+async def _receive(request: Request, files: list[UploadFile], tmp: str) -> tuple[list[Path], dict[str, str]]:
+    """Each upload under its own folder in `tmp`, by the user's file name (never its directories)."""
+    limit = request.app.state.settings.max_upload_bytes
+    if int(request.headers.get("content-length") or 0) > limit:
+        raise _too_large(limit)
+    paths, names, total = [], {}, 0
+    for n, upload in enumerate(files):
+        name = PurePath((upload.filename or "").replace("\\", "/")).name
+        if name in ("", ".", "..") or "\x00" in name:
+            name = f"upload-{n}"
+        folder = Path(tmp) / str(n)  # one folder per file: two uploads may share a name
+        folder.mkdir()
+        path = folder / name
+        with path.open("wb") as out:
+            while chunk := await upload.read(CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise _too_large(limit)
+                out.write(chunk)
+        paths.append(path)
+        names[str(path)] = name
+    return paths, names
+
+
+def _invalid(body: dict[str, Any]) -> JSONResponse:
+    problem = {"type": "about:blank", "title": "Invalid input", "status": 422,
+               "detail": f"{len(body['errors'])} problem(s) in the files; nothing was written",
+               "errors": [{"message": e["message"], "value": e["value"],
+                           "loc": [x for x in (e["file"], e["table"], e["row"], e["column"]) if x]}
+                          for e in body["errors"]],
+               "report": body}
+    return JSONResponse(problem, status_code=422, media_type=MEDIA_TYPE)
+
+
+def _options(adapter: str, prefix: str | None, columns: dict[str, str]) -> ReadOptions:
+    if adapter not in ADAPTER_NAMES:
+        raise HTTPException(422, f"unknown adapter {adapter!r}; expected one of {', '.join(ADAPTER_NAMES)}")
+    return ReadOptions(adapter, prefix, columns)
+
+
+@dataclasses.dataclass
+class _Staged:
+    folder: str
+    paths: list[Path]
+    names: dict[str, str]
+    who: str
+    created: float
+
+
+class _Stage:
+    """Uploaded files kept between a preview and its commit, for one editor, for a short while."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: dict[str, _Staged] = {}
+
+    def put(self, item: _Staged) -> str:
+        with self.lock:
+            self._expire()
+            while len(self.items) >= STAGED_MAX:
+                self._drop(min(self.items, key=lambda t: self.items[t].created))
+            token = secrets.token_urlsafe(24)
+            self.items[token] = item
+            return token
+
+    def get(self, token: str, who: Principal) -> _Staged:
+        with self.lock:
+            self._expire()
+            item = self.items.get(token)
+        if item is None or item.who != who.name:
+            raise HTTPException(404, "no such import preview (it may have expired: upload the files again)")
+        return item
+
+    def drop(self, token: str) -> None:
+        with self.lock:
+            self._drop(token)
+
+    def _drop(self, token: str) -> None:
+        item = self.items.pop(token, None)
+        if item is not None:
+            shutil.rmtree(item.folder, ignore_errors=True)
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for token in [t for t, i in self.items.items() if now - i.created > STAGED_SECONDS]:
+            self._drop(token)
+
+
+def _stage(request: Request) -> _Stage:
+    if not hasattr(request.app.state, "staged_imports"):
+        request.app.state.staged_imports = _Stage()
+    return request.app.state.staged_imports
+
+
+@router.post("/preview", response_model=StagedReport, summary="Read files and say what was found; keep them to write",
+             description="Nothing is written. The response gives, per register, the layout chosen, the column map "
+                         "with confidence, sections, rows read, merged and skipped, and every warning and error; its "
+                         "token names the kept files for `POST /imports/{token}` (write) or `DELETE` (cancel).")
+async def preview(request: Request, files: Annotated[list[UploadFile], File(description="One or more files.")],
+                  store: StoreDep, who: Editor, adapter: Annotated[str, Form()] = "auto",
+                  prefix: Annotated[str | None, Form()] = None) -> Any:
+    folder = tempfile.mkdtemp(prefix="assurance-map-staged-")
+    try:
+        paths, names = await _receive(request, files, folder)
+        options = _options(adapter, prefix, {})
+        report = await run_in_threadpool(load, paths, store, options.adapter, True, options=options)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    token = _stage(request).put(_Staged(folder, paths, names, who.name, time.monotonic()))
+    return {**_report(report, names), "token": token}
+
+
+@router.post("/{token}", response_model=ImportReport, summary="Write a previewed import with the mapping settled on",
+             responses={404: RESPONSES[404],
+                        422: {"description": "The files have errors with this mapping; nothing was written.",
+                              "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ImportProblem"}}}}})
+async def commit(request: Request, token: str, mapping: Mapping, store: StoreDep, audit: AuditDep,
+                 who: Editor) -> Any:
+    stage = _stage(request)
+    item = stage.get(token, who)
+    options = _options(mapping.adapter, mapping.prefix, mapping.columns)
+    report = await run_in_threadpool(load, item.paths, store, options.adapter, False, options=options)
+    body = _report(report, item.names)
+    if not report.ok:
+        return _invalid(body)  # the files stay: the editor may change the mapping and try again
+    stage.drop(token)
+    audit.record(who.name, "import", files=body["files"], nodes=report.nodes, edges=report.edges)
+    return body
+
+
+@router.delete("/{token}", status_code=204, summary="Cancel a previewed import: its files are dropped",
+               responses={404: RESPONSES[404]})
+def cancel(request: Request, token: str, who: Editor) -> None:
+    stage = _stage(request)
+    stage.get(token, who)
+    stage.drop(token)
 
 
 @router.post("", response_model=ImportReport, summary="Import map files (all or nothing)",
@@ -71,41 +283,14 @@ def _too_large(limit: int) -> HTTPException:
 async def upload(request: Request, files: Annotated[list[UploadFile], File(description="One or more map files.")],
                  store: StoreDep, audit: AuditDep, who: Editor,
                  dry_run: Annotated[bool, Query(description="Validate only; write nothing.")] = False,
-                 adapter: Annotated[str, Query(description="auto, generic, risk-register, delivery-plan or "
-                                                           "assurance-programme.")] = "auto") -> Any:
-    limit = request.app.state.settings.max_upload_bytes
-    if int(request.headers.get("content-length") or 0) > limit:
-        raise _too_large(limit)
+                 adapter: Annotated[str, Query(description="auto, generic, risk-register, risk-table, delivery-plan, "
+                                                           "assurance-programme or meeting-notes.")] = "auto") -> Any:
     with tempfile.TemporaryDirectory(prefix="assurance-map-upload-") as tmp:
-        paths: list[Path] = []
-        names: dict[str, str] = {}
-        total = 0
-        for n, upload in enumerate(files):
-            # Keep the user's file name (errors name it) but never its directories.
-            name = PurePath((upload.filename or "").replace("\\", "/")).name
-            if name in ("", ".", "..") or "\x00" in name:
-                name = f"upload-{n}"
-            folder = Path(tmp) / str(n)  # one folder per file: two uploads may share a name
-            folder.mkdir()
-            path = folder / name
-            with path.open("wb") as out:
-                while chunk := await upload.read(CHUNK):
-                    total += len(chunk)
-                    if total > limit:
-                        raise _too_large(limit)
-                    out.write(chunk)
-            paths.append(path)
-            names[str(path)] = name
+        paths, names = await _receive(request, files, tmp)
         report = await run_in_threadpool(load, paths, store, adapter, dry_run)
     body = _report(report, names)
     if not report.ok:
-        problem = {"type": "about:blank", "title": "Invalid input", "status": 422,
-                   "detail": f"{len(report.errors)} problem(s) in the files; nothing was written",
-                   "errors": [{"message": e["message"], "value": e["value"],
-                               "loc": [x for x in (e["file"], e["table"], e["row"], e["column"]) if x]}
-                              for e in body["errors"]],
-                   "report": body}
-        return JSONResponse(problem, status_code=422, media_type=MEDIA_TYPE)
+        return _invalid(body)
     if report.written:
         audit.record(who.name, "import", files=body["files"], nodes=report.nodes, edges=report.edges)
     return body

@@ -13,7 +13,7 @@ from graphmodel.store import Store
 from viz import assets, heatmap, pages, urls
 
 from ..auth import COOKIE, Role, recognise
-from ..deps import Area, AsOf, StoreDep, Viewer
+from ..deps import Area, AsOf, Editor, StoreDep, Viewer
 from ..problems import RESPONSES, area_resource
 from ..reports import policy_for, report_for
 
@@ -124,6 +124,13 @@ LOGIN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><titl
 <form method="post" action="/login"><label>API key <input type="password" name="key" autocomplete="off"></label>
 <input type="hidden" name="next" value="{next}"><button type="submit">Sign in</button></form>{error}</main>
 </body></html>"""
+
+
+@router.get(urls.import_url(), summary="Import papers: upload, preview, adjust the column map, write or cancel")
+def import_view(_: Editor) -> str:
+    from loaders.load import ADAPTER_NAMES
+
+    return pages.import_page(ADAPTER_NAMES, asset_base=ASSET_BASE, links=True)
 
 
 @router.get("/login", include_in_schema=False)
