@@ -196,8 +196,10 @@ def assert_refused(store, paths, *fragments, adapter="auto"):
 
 
 def test_wrong_extension(seeded, tmp_path):
+    (tmp_path / "map.pptx").write_text("x")
+    assert_refused(seeded, [tmp_path / "map.pptx"], "map.pptx: unsupported file type", "value '.pptx'")
     (tmp_path / "map.docx").write_text("x")
-    assert_refused(seeded, [tmp_path / "map.docx"], "map.docx: unsupported file type", "value '.docx'")
+    assert_refused(seeded, [tmp_path / "map.docx"], "map.docx: not a readable .docx document")
 
 
 def test_empty_files(seeded, tmp_path):
@@ -362,3 +364,17 @@ def test_command_succeeds_with_counts(store, tmp_path, capsys):
     assert run_load(argparse.Namespace(paths=[str(path)], dry_run=False, adapter="auto"), store) == 0
     out = capsys.readouterr().out
     assert "Action 2" in out and "MITIGATES 2" in out and "written" in out
+
+
+def test_impossible_dates_and_assurance_dated_in_the_future_are_errors(seeded, tmp_path):
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    (tmp_path / "map.yaml").write_text(yaml.safe_dump({
+        "actions": [{"id": "A9", "title": "Review", "target_date": "30/02/2024"}],
+        "assurance_sources": [{"id": "S9", "name": "Audit", "line": 3, "last_assured": tomorrow, "assures": "A9"}],
+    }), encoding="utf-8")
+    assert_refused(seeded, [tmp_path / "map.yaml"],
+                   "map.yaml: actions row 1, column target_date: not a real date (day or month out of range) "
+                   "(value '30/02/2024')",
+                   "map.yaml: assurance_sources row 1, column last_assured: last assured later than today")
