@@ -62,12 +62,15 @@ PARAMS: dict[str, Any] = {
     "rel": "ASSURES", "direction": "in", "offset": 0, "limit": 100, "explain": True, "expand": "People", "page": 1,
     "plans": True, "depth": 2, "withdraw": ["IQ-S3"], "fmt": "png", "dry_run": True, "adapter": "auto",
     "source": "IQ-S3", "target": "IQ-P1",
+    "token": "token-returned-by-POST-imports-preview",  # staged imports are made by a preview, not the demo map
 }
 BODIES = {
     ("post", "/edges"): {"source": "IQ-S3", "rel": "ASSURES", "target": "IQ-P2", "note": "Covers both processes"},
     ("post", "/gaps"): {"as_of": "2026-03-31", "rules": ["G1", "G3"], "area": "People", "explain": True,
                         "policy": {"independent_months": 24}},
     ("post", "/gaps/what-if"): {"withdraw": ["IQ-S3"], "opinions": {"PE-S2": "limited"}, "as_of": "2026-03-31"},
+    ("post", "/imports/{token}"): {"adapter": "auto", "prefix": "TV",
+                                   "columns": {"R/A/G": "status", "Officer remarks": "update", "Quarter": "ignore"}},
 }
 DESCRIPTIONS = {
     ("get", "/health"): "Whether the service can reach its store, with counts of nodes and edges by kind. "
