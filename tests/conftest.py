@@ -112,9 +112,20 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         s.close()
     else:
         s = request.getfixturevalue("neo4j_store")
-        s.clear()
+        emptied(s)
         yield s
-        s.clear()
+        emptied(s)
+
+
+def emptied(store: Store) -> Store:
+    """The shared Neo4j store with no map, no snapshots and no accepted gaps (clearing the map keeps
+    the panel cycle's records, so they are removed one by one)."""
+    store.clear()
+    for info in store.list_snapshots():
+        store.delete_snapshot(info.name)
+    for a in store.list_acceptances():
+        store.delete_acceptance(a.rule, a.node_id)
+    return store
 
 
 @pytest.fixture
@@ -124,9 +135,7 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path):
     def make(kind: str) -> Store:
         if kind == "embedded":
             return EmbeddedStore(tmp_path / f"store-{len(list(tmp_path.iterdir()))}.json")
-        s = request.getfixturevalue("neo4j_store")
-        s.clear()
-        return s
+        return emptied(request.getfixturevalue("neo4j_store"))
 
     return make
 

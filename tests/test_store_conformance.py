@@ -5,6 +5,7 @@ The Neo4j half talks to the real server the test session started (see conftest.p
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import networkx as nx
 import pytest
@@ -328,3 +329,130 @@ def test_create_only_refuses_existing_ids_and_writes_nothing(store):
     assert snapshot(store) == before
     store.upsert([N("Risk", {"id": "R9", "title": "new"})], create_only=True)
     assert store.node("R9").title == "new"
+
+
+# -- the panel cycle's records: snapshots and accepted gaps, beside the map --------------------
+
+def snapshot_record(name: str, as_of=dt.date(2026, 3, 31), payload: bytes = b"\x1f\x8b frozen \x00 bytes",
+                    taken_at=dt.datetime(2026, 4, 1, 9, 30, tzinfo=dt.UTC)):
+    from graphmodel.store import SnapshotInfo, SnapshotRecord
+
+    return SnapshotRecord(SnapshotInfo(name, as_of, taken_at, "officer", 9, 9, 12), payload)
+
+
+def test_snapshots_are_kept_listed_read_and_deleted(store):
+    small_map(store)
+    big = bytes(range(256)) * 4096  # a megabyte of every byte value
+    store.save_snapshot(snapshot_record("JARAP June 2026", dt.date(2026, 6, 30), big))
+    saved = store.save_snapshot(snapshot_record("  JARAP March 2026 "))
+    assert saved.name == "JARAP March 2026"  # kept trimmed
+    listed = store.list_snapshots()
+    assert [(i.name, i.as_of) for i in listed] == [("JARAP March 2026", dt.date(2026, 3, 31)),
+                                                    ("JARAP June 2026", dt.date(2026, 6, 30))]
+    assert listed[0].taken_at == dt.datetime(2026, 4, 1, 9, 30, tzinfo=dt.UTC)
+    assert (listed[0].taken_by, listed[0].nodes, listed[0].edges, listed[0].findings) == ("officer", 9, 9, 12)
+    got = store.get_snapshot("jarap june 2026")  # names match whatever their case
+    assert got.info == listed[1] and got.payload == big
+    assert store.delete_snapshot("JARAP MARCH 2026") == listed[0]
+    assert [i.name for i in store.list_snapshots()] == ["JARAP June 2026"]
+    with pytest.raises(NotFound, match="JARAP March 2026"):
+        store.get_snapshot("JARAP March 2026")
+    with pytest.raises(NotFound):
+        store.delete_snapshot("JARAP March 2026")
+
+
+def test_a_snapshot_is_never_replaced(store):
+    from graphmodel import Conflict
+
+    store.save_snapshot(snapshot_record("JARAP March 2026", payload=b"first"))
+    with pytest.raises(Conflict, match="already exists"):
+        store.save_snapshot(snapshot_record("jarap MARCH 2026", payload=b"second"))
+    assert store.get_snapshot("JARAP March 2026").payload == b"first"
+    assert len(store.list_snapshots()) == 1
+
+
+@pytest.mark.parametrize("name, message", [
+    ("", "must not be empty"), ("   ", "must not be empty"), ("x" * 101, "at most 100"),
+    ("JARAP\nMarch", "U+000A"), ("JARAP\x00", "U+0000"), ("JARAP \u202eeno", "U+202E"), ("a\u200bb", "U+200B"),
+], ids=["empty", "blank", "long", "newline", "nul", "bidi-override", "zero-width"])
+def test_snapshot_names_are_checked(store, name, message):
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        store.save_snapshot(snapshot_record(name))
+    assert store.list_snapshots() == []
+
+
+def test_snapshots_stay_out_of_the_map_and_its_version(store):
+    small_map(store)
+    before, version = snapshot(store), store.version()
+    store.save_snapshot(snapshot_record("JARAP March 2026"))
+    store.delete_snapshot("JARAP March 2026")
+    store.save_snapshot(snapshot_record("JARAP June 2026"))
+    assert snapshot(store) == before and store.version() == version
+    assert store.counts().total_nodes == 9
+    store.clear()  # clearing the map keeps the record of past meetings
+    assert [i.name for i in store.list_snapshots()] == ["JARAP June 2026"]
+
+
+def acceptance(rule="G2", node_id="P1", review=dt.date(2026, 9, 30), **kw):
+    from graphmodel.store import Acceptance
+
+    fields = {"by": "JARAP, 12 March 2026", "reason": "Management checks suffice\nuntil the audit in September",
+              "on": dt.date(2026, 3, 12), "fingerprint": "abc123", **kw}
+    return Acceptance(rule, node_id, review=review, **fields)
+
+
+def test_acceptances_are_kept_replaced_and_removed(store):
+    small_map(store)
+    assert store.save_acceptance(acceptance("G6", "P1")) is None
+    assert store.save_acceptance(acceptance("G10", "S2", by="  JARAP  ")) is None
+    first = acceptance("G2", "P2")
+    assert store.save_acceptance(first) is None
+    assert [(a.rule, a.node_id, a.by) for a in store.list_acceptances()] == [
+        ("G10", "S2", "JARAP"), ("G2", "P2", "JARAP, 12 March 2026"), ("G6", "P1", "JARAP, 12 March 2026")]
+    again = acceptance("G2", "P2", review=dt.date(2026, 12, 31), fingerprint="def456")
+    assert store.save_acceptance(again) == first  # accepted again at its review: the old one is replaced
+    kept = {a.key: a for a in store.list_acceptances()}
+    assert kept["G2", "P2"] == again and len(kept) == 3
+    assert kept["G6", "P1"].reason == "Management checks suffice\nuntil the audit in September"
+    assert store.delete_acceptance("G6", "P1") == kept["G6", "P1"]
+    with pytest.raises(NotFound):
+        store.delete_acceptance("G6", "P1")
+    assert [a.key for a in store.list_acceptances()] == [("G10", "S2"), ("G2", "P2")]
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"by": " "}, "by"), ({"reason": ""}, "reason"), ({"by": "x" * 201}, "at most 200"),
+    ({"by": "JARAP\x1b[31m"}, "U+001B"), ({"reason": "r" * 2001}, "at most 2000"),
+], ids=["by-blank", "reason-empty", "by-long", "by-escape", "reason-long"])
+def test_acceptance_text_is_checked(store, fields, message):
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        store.save_acceptance(acceptance(**fields))
+    assert store.list_acceptances() == []
+
+
+def test_acceptances_change_the_version_and_nothing_else(store):
+    small_map(store)
+    before, seen = snapshot(store), [store.version()]
+    store.save_acceptance(acceptance())
+    seen.append(store.version())
+    store.save_acceptance(acceptance(review=dt.date(2027, 1, 31)))
+    seen.append(store.version())
+    store.delete_acceptance("G2", "P1")
+    seen.append(store.version())
+    with pytest.raises(NotFound):
+        store.delete_acceptance("G2", "P1")
+    assert store.version() == seen[-1]
+    assert len(set(seen)) == len(seen) and snapshot(store) == before
+
+
+def test_hostile_names_and_ids_in_the_cycle_records(store):
+    for i, name in enumerate(HOSTILE_IDS):
+        if "\n" not in name:
+            store.save_snapshot(snapshot_record(name, payload=name.encode()))
+            store.save_acceptance(acceptance("G1", name, fingerprint=str(i)))
+    assert store.save_acceptance(acceptance("G1", "line\nbreak")) is None  # ids are exact, line breaks and all
+    for i, name in enumerate(HOSTILE_IDS):
+        if "\n" not in name:
+            assert store.get_snapshot(name).payload == name.encode()
+    assert {a.node_id for a in store.list_acceptances()} == set(HOSTILE_IDS)
+    assert store.counts().total_nodes == 0

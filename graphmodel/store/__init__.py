@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from .base import Counts, Direction, Neighbour, Page, Store, WriteResult, to_graph
+from .records import Acceptance, SnapshotInfo, SnapshotRecord
 from .embedded import EmbeddedStore, default_path
 
 STORE_ENV = "ASSURANCE_MAP_STORE"
@@ -27,4 +28,4 @@ def open_store(location: str | os.PathLike[str] | None = None) -> Store:
 
 
 __all__ = ["Store", "EmbeddedStore", "open_store", "default_path", "Counts", "Direction", "Neighbour", "Page",
-           "WriteResult", "to_graph", "STORE_ENV"]
+           "WriteResult", "to_graph", "STORE_ENV", "Acceptance", "SnapshotInfo", "SnapshotRecord"]

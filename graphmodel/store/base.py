@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import networkx as nx
@@ -18,6 +18,7 @@ import networkx as nx
 from ..errors import Conflict, NotFound, Problem, ValidationError
 from ..models import NODE_MODELS, Edge, Node
 from ..schema import SCHEMA
+from .records import BY_MAX, REASON_MAX, Acceptance, SnapshotInfo, SnapshotRecord, check_text, snapshot_key, snapshot_name
 
 if TYPE_CHECKING:
     from ..gaps.facts import Context, GapFacts
@@ -299,9 +300,68 @@ class Store(abc.ABC):
         does it best."""
 
     def version(self) -> object | None:
-        """A value that changes whenever the stored graph does, or None when the store cannot say
-        cheaply; lets callers reuse work done on an unchanged graph."""
+        """A value that changes whenever the stored graph or the accepted gaps do (never for a
+        snapshot), or None when the store cannot say cheaply; lets callers reuse work done on an
+        unchanged map."""
         return None
+
+    # -- the panel cycle: snapshots and accepted gaps, kept beside the map, never in it ----------
+    def save_snapshot(self, record: SnapshotRecord) -> SnapshotInfo:
+        """Keep a snapshot under a name no other snapshot has, whatever its case (Conflict otherwise,
+        checked as it is written). Snapshots are never changed; the map's version stays as it was."""
+        info = replace(record.info, name=snapshot_name(record.info.name))
+        self._insert_snapshot(SnapshotRecord(info, bytes(record.payload)))
+        return info
+
+    @abc.abstractmethod
+    def _insert_snapshot(self, record: SnapshotRecord) -> None:
+        """Keep it, or raise Conflict when a snapshot has its key."""
+
+    @abc.abstractmethod
+    def list_snapshots(self) -> list[SnapshotInfo]:
+        """Every snapshot, by as-of date, then by when it was taken."""
+
+    def get_snapshot(self, name: str) -> SnapshotRecord:
+        """The snapshot of that name, whatever its case; NotFound if there is none."""
+        found = self._find_snapshot(snapshot_key(name))
+        if found is None:
+            raise NotFound(f"snapshot {name!r}")
+        return found
+
+    @abc.abstractmethod
+    def _find_snapshot(self, key: str) -> SnapshotRecord | None: ...
+
+    def delete_snapshot(self, name: str) -> SnapshotInfo:
+        """Remove the snapshot of that name (whatever its case) and say what it was; NotFound if there
+        is none."""
+        return self._remove_snapshot(snapshot_key(name), name)
+
+    @abc.abstractmethod
+    def _remove_snapshot(self, key: str, name: str) -> SnapshotInfo:
+        """Remove it, or raise NotFound (naming `name`) without changing anything."""
+
+    def save_acceptance(self, acceptance: Acceptance) -> Acceptance | None:
+        """Keep an acceptance, replacing the one for the same rule and node (a gap accepted again at
+        its review); returns the one replaced. Accepting changes the gap report, so the version
+        changes too."""
+        where = f"acceptance of {acceptance.rule} for {acceptance.node_id!r}"
+        if not acceptance.rule or not acceptance.node_id:
+            raise ValidationError([Problem("an acceptance names a rule and a node", where)])
+        return self._put_acceptance(replace(
+            acceptance, by=check_text(acceptance.by, "by", BY_MAX, where),
+            reason=check_text(acceptance.reason, "reason", REASON_MAX, where, lines=True)))
+
+    @abc.abstractmethod
+    def _put_acceptance(self, acceptance: Acceptance) -> Acceptance | None: ...
+
+    @abc.abstractmethod
+    def list_acceptances(self) -> list[Acceptance]:
+        """Every acceptance kept, by rule and node id, whether or not its finding still holds."""
+
+    @abc.abstractmethod
+    def delete_acceptance(self, rule: str, node_id: str) -> Acceptance:
+        """Remove the acceptance of a rule's finding about a node and say what it was; NotFound if
+        there is none (and then nothing changes, the version included)."""
 
     @abc.abstractmethod
     def ping(self) -> None:
@@ -348,4 +408,5 @@ def _silent(done: int, total: int) -> None:
     pass
 
 
-__all__ = ["Store", "Direction", "Neighbour", "Page", "Counts", "WriteResult", "Batch", "to_graph"]
+__all__ = ["Store", "Direction", "Neighbour", "Page", "Counts", "WriteResult", "Batch", "to_graph", "SnapshotInfo",
+           "SnapshotRecord", "Acceptance"]

@@ -4,10 +4,15 @@ Writes take an exclusive file lock, re-read the file if another process changed 
 and replace it atomically (write to a temporary file, fsync, rename), so a write
 killed half-way leaves the previous file intact. Reads re-load the file when it
 has changed on disk, so a server and a command-line load see each other's writes.
+
+Beside the map file (`map.json`) the panel cycle keeps its own files, written the same way under
+the same lock: `map.json.snapshots/` (an index and one file per snapshot) and
+`map.json.accepted.json` (the accepted gaps).
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import threading
@@ -20,7 +25,7 @@ import filelock
 import networkx as nx
 import platformdirs
 
-from ..errors import AssuranceMapError, NotFound
+from ..errors import AssuranceMapError, Conflict, NotFound
 from ..files import atomic_write
 from ..models import Edge, Node
 from ..schema import SCHEMA
@@ -39,6 +44,7 @@ from .base import (
     iter_chunks,
     node_from_props,
 )
+from .records import Acceptance, SnapshotInfo, SnapshotRecord
 
 if TYPE_CHECKING:
     from ..gaps.facts import Context
@@ -46,6 +52,8 @@ if TYPE_CHECKING:
 
 FORMAT = "assurance-map/embedded"
 VERSION = 1
+SNAPSHOTS_FORMAT = "assurance-map/snapshots"
+ACCEPTED_FORMAT = "assurance-map/accepted"
 _DATE_FIELDS = {k.name: [f.name for f in k.fields if f.type is dt.date] for k in SCHEMA.nodes}
 
 
@@ -68,12 +76,14 @@ class EmbeddedStore(Store):
         self._g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self._signature: tuple[int, int, int] | None = None
         self._generation = 0  # counts every graph this object has held
+        self._snapshots = self.path.with_name(self.path.name + ".snapshots")
+        self._accepted = self.path.with_name(self.path.name + ".accepted.json")
         self._refresh()
 
     # -- persistence --------------------------------------------------------
-    def _stat(self) -> tuple[int, int, int] | None:
+    def _stat(self, path: Path | None = None) -> tuple[int, int, int] | None:
         try:
-            st = self.path.stat()
+            st = (path or self.path).stat()
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -233,8 +243,92 @@ class EmbeddedStore(Store):
         with self._lock:
             self._refresh()
             # Every graph held gets a new generation; the file's identity, size and mtime tell this
-            # store's objects in other processes apart (they count their own generations).
-            return (self._signature, self._generation)
+            # store's objects in other processes apart (they count their own generations). The
+            # accepted gaps change the report, so their file counts too.
+            return (self._signature, self._generation, self._stat(self._accepted))
+
+    # -- the panel cycle ----------------------------------------------------
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._lock, self._file_lock:
+            yield
+
+    def _read_doc(self, path: Path, fmt: str, key: str) -> list[dict[str, Any]]:
+        try:
+            with path.open("rb") as fh:
+                doc = json.load(fh)
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as exc:
+            raise CorruptStore(f"cannot read {path}: {exc}") from exc
+        if not isinstance(doc, dict) or doc.get("format") != fmt or doc.get("version") != 1:
+            raise CorruptStore(f"{path} is not an assurance-map {key} file of version 1")
+        items: list[dict[str, Any]] = doc[key]
+        return items
+
+    def _write_doc(self, path: Path, fmt: str, key: str, items: list[dict[str, Any]]) -> None:
+        with atomic_write(path) as fh:
+            json.dump({"format": fmt, "version": 1, key: items}, fh, ensure_ascii=False, indent=1)
+
+    def _index(self) -> list[dict[str, Any]]:
+        return self._read_doc(self._snapshots / "index.json", SNAPSHOTS_FORMAT, "snapshots")
+
+    def _insert_snapshot(self, record: SnapshotRecord) -> None:
+        key = record.info.key
+        with self._locked():
+            index = self._index()
+            if any(SnapshotInfo.from_dict(e).key == key for e in index):
+                raise Conflict(f"a snapshot named {record.info.name!r} already exists; snapshots are never "
+                               "replaced, so choose another name")
+            file = hashlib.sha256(key.encode()).hexdigest()[:32] + ".snapshot"
+            with atomic_write(self._snapshots / file, "wb") as fh:  # the contents first, then the index
+                fh.write(record.payload)
+            self._write_doc(self._snapshots / "index.json", SNAPSHOTS_FORMAT, "snapshots",
+                            [*index, {**record.info.as_dict(), "file": file}])
+
+    def list_snapshots(self) -> list[SnapshotInfo]:
+        return sorted((SnapshotInfo.from_dict(e) for e in self._index()), key=lambda i: (i.as_of, i.taken_at))
+
+    def _find_snapshot(self, key: str) -> SnapshotRecord | None:
+        for entry in self._index():
+            info = SnapshotInfo.from_dict(entry)
+            if info.key == key:
+                try:
+                    return SnapshotRecord(info, (self._snapshots / entry["file"]).read_bytes())
+                except FileNotFoundError:  # deleted since the index was read
+                    return None
+        return None
+
+    def _remove_snapshot(self, key: str, name: str) -> SnapshotInfo:
+        with self._locked():
+            index = self._index()
+            found = next((e for e in index if SnapshotInfo.from_dict(e).key == key), None)
+            if found is None:
+                raise NotFound(f"snapshot {name!r}")
+            self._write_doc(self._snapshots / "index.json", SNAPSHOTS_FORMAT, "snapshots",
+                            [e for e in index if e is not found])  # the index first, then the contents
+            (self._snapshots / found["file"]).unlink(missing_ok=True)
+        return SnapshotInfo.from_dict(found)
+
+    def _put_acceptance(self, acceptance: Acceptance) -> Acceptance | None:
+        with self._locked():
+            kept = [Acceptance.from_dict(e) for e in self._read_doc(self._accepted, ACCEPTED_FORMAT, "accepted")]
+            replaced = next((a for a in kept if a.key == acceptance.key), None)
+            kept = sorted([a for a in kept if a.key != acceptance.key] + [acceptance], key=lambda a: a.key)
+            self._write_doc(self._accepted, ACCEPTED_FORMAT, "accepted", [a.as_dict() for a in kept])
+        return replaced
+
+    def list_acceptances(self) -> list[Acceptance]:
+        return [Acceptance.from_dict(e) for e in self._read_doc(self._accepted, ACCEPTED_FORMAT, "accepted")]
+
+    def delete_acceptance(self, rule: str, node_id: str) -> Acceptance:
+        with self._locked():
+            kept = [Acceptance.from_dict(e) for e in self._read_doc(self._accepted, ACCEPTED_FORMAT, "accepted")]
+            found = next((a for a in kept if a.key == (rule, node_id)), None)
+            if found is None:
+                raise NotFound(f"acceptance of {rule} for {node_id!r}")
+            self._write_doc(self._accepted, ACCEPTED_FORMAT, "accepted", [a.as_dict() for a in kept if a is not found])
+        return found
 
     def gap_facts(self, ctx: Context) -> GraphFacts:
         from .embedded_gaps import GraphFacts

@@ -38,6 +38,7 @@ from .base import (
     node_from_props,
     to_graph,
 )
+from .records import Acceptance, SnapshotInfo, SnapshotRecord
 
 if TYPE_CHECKING:
     from ..gaps.facts import Context
@@ -48,7 +49,18 @@ ENTITY = "Entity"  # shared label of every node
 # so readers can tell cheaply whether the graph changed (see Store.version).
 META = "AssuranceMapMeta"
 BUMP_VERSION = f"MERGE (m:{META} {{key: 'graph'}}) SET m.version = coalesce(m.version, 0) + 1"
+# The panel cycle's records: labels of their own, never Entity nor a node kind, so no query of the
+# map ever meets them. A snapshot's contents are compressed bytes the store does not look inside.
+SNAPSHOT = "AssuranceMapSnapshot"
+ACCEPTANCE = "AssuranceMapAcceptance"
 _KINDS = frozenset(SCHEMA.node_names)
+_SNAPSHOT_FIELDS = ("name", "as_of", "taken_at", "taken_by", "nodes", "edges", "findings")
+_ACCEPTANCE_FIELDS = ("rule", "node_id", "by", "reason", "review", "on", "fingerprint")
+
+
+def _returning(var: str, fields: Iterable[str]) -> str:
+    """`s.name AS name, ...`, quoted: some of these names are Cypher words (on, by)."""
+    return ", ".join(f"{var}.`{f}` AS `{f}`" for f in fields)
 _UNAVAILABLE = (ServiceUnavailable, SessionExpired, ConnectionError, OSError)
 
 
@@ -57,6 +69,8 @@ def constraint_statements() -> list[str]:
     stmts = [f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.{KEY} IS UNIQUE"]
     stmts += [f"CREATE CONSTRAINT {k.lower()}_id IF NOT EXISTS FOR (n:{k}) REQUIRE n.{KEY} IS UNIQUE"
               for k in SCHEMA.node_names]
+    stmts += [f"CREATE CONSTRAINT snapshot_key IF NOT EXISTS FOR (s:{SNAPSHOT}) REQUIRE s.key IS UNIQUE",
+              f"CREATE CONSTRAINT acceptance_key IF NOT EXISTS FOR (a:{ACCEPTANCE}) REQUIRE (a.rule, a.node_id) IS UNIQUE"]
     return stmts
 
 
@@ -163,13 +177,15 @@ class Neo4jStore(Store):
 
     # -- writes -------------------------------------------------------------
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[neo4j.Transaction]:
-        """One explicit write transaction: committed, with the version bumped, only if the block succeeds."""
+    def _transaction(self, bump: bool = True) -> Iterator[neo4j.Transaction]:
+        """One explicit write transaction: committed, with the version bumped (unless the write leaves
+        the report as it was: a snapshot), only if the block succeeds."""
         self._ensure_schema()
         with self._guard(), self._driver.session(database=self.database) as session, \
                 session.begin_transaction() as tx:
             yield tx
-            tx.run(BUMP_VERSION).consume()
+            if bump:
+                tx.run(BUMP_VERSION).consume()
             tx.commit()
 
     @contextlib.contextmanager
@@ -198,6 +214,63 @@ class Neo4jStore(Store):
         while self._write(f"MATCH (n:{ENTITY}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS n",
                           n=BATCH_SIZE)[0]["n"]:
             pass
+
+    # -- the panel cycle ------------------------------------------------------
+    def _insert_snapshot(self, record: SnapshotRecord) -> None:
+        info = record.info
+        with self._transaction(bump=False) as tx:
+            if tx.run(f"MATCH (s:{SNAPSHOT} {{key: $key}}) RETURN s.name", key=info.key).single():
+                raise Conflict(f"a snapshot named {info.name!r} already exists; snapshots are never replaced, "
+                               "so choose another name")
+            # The uniqueness constraint on key settles a race with another writer (ConstraintError: Conflict).
+            tx.run(f"CREATE (s:{SNAPSHOT}) SET s = $props",
+                   props={"key": info.key, "name": info.name, "as_of": info.as_of, "taken_at": info.taken_at,
+                          "taken_by": info.taken_by, "nodes": info.nodes, "edges": info.edges,
+                          "findings": info.findings, "payload": record.payload}).consume()
+
+    def list_snapshots(self) -> list[SnapshotInfo]:
+        rows = self.read(f"MATCH (s:{SNAPSHOT}) RETURN {_returning('s', _SNAPSHOT_FIELDS)} ORDER BY s.as_of, s.taken_at")
+        return [SnapshotInfo(**r) for r in rows]
+
+    def _find_snapshot(self, key: str) -> SnapshotRecord | None:
+        rows = self.read(f"MATCH (s:{SNAPSHOT} {{key: $key}}) RETURN {_returning('s', _SNAPSHOT_FIELDS)}, "
+                         "s.payload AS payload", key=key)
+        if not rows:
+            return None
+        payload = rows[0].pop("payload")
+        return SnapshotRecord(SnapshotInfo(**rows[0]), bytes(payload))
+
+    def _remove_snapshot(self, key: str, name: str) -> SnapshotInfo:
+        with self._transaction(bump=False) as tx:
+            found = tx.run(f"MATCH (s:{SNAPSHOT} {{key: $key}}) RETURN {_returning('s', _SNAPSHOT_FIELDS)}",
+                           key=key).single()
+            if found is None:
+                raise NotFound(f"snapshot {name!r}")
+            tx.run(f"MATCH (s:{SNAPSHOT} {{key: $key}}) DELETE s", key=key).consume()
+        return SnapshotInfo(**{k: _native(v) for k, v in found.items()})
+
+    def _put_acceptance(self, acceptance: Acceptance) -> Acceptance | None:
+        props = {**acceptance.as_dict(), "review": acceptance.review, "on": acceptance.on}
+        match = f"MATCH (a:{ACCEPTANCE} {{rule: $rule, node_id: $node_id}})"
+        with self._transaction() as tx:
+            found = tx.run(f"{match} RETURN {_returning('a', _ACCEPTANCE_FIELDS)}", rule=acceptance.rule,
+                           node_id=acceptance.node_id).single()
+            tx.run(f"MERGE (a:{ACCEPTANCE} {{rule: $p.rule, node_id: $p.node_id}}) SET a = $p", p=props).consume()
+        return Acceptance(**{k: _native(v) for k, v in found.items()}) if found else None
+
+    def list_acceptances(self) -> list[Acceptance]:
+        rows = self.read(f"MATCH (a:{ACCEPTANCE}) RETURN {_returning('a', _ACCEPTANCE_FIELDS)} "
+                         "ORDER BY a.rule, a.node_id")
+        return [Acceptance(**r) for r in rows]
+
+    def delete_acceptance(self, rule: str, node_id: str) -> Acceptance:
+        match = f"MATCH (a:{ACCEPTANCE} {{rule: $rule, node_id: $node_id}})"
+        with self._transaction() as tx:
+            found = tx.run(f"{match} RETURN {_returning('a', _ACCEPTANCE_FIELDS)}", rule=rule, node_id=node_id).single()
+            if found is None:  # raised inside: nothing is committed, and the version stays
+                raise NotFound(f"acceptance of {rule} for {node_id!r}")
+            tx.run(f"{match} DELETE a", rule=rule, node_id=node_id).consume()
+        return Acceptance(**{k: _native(v) for k, v in found.items()})
 
     # -- reads --------------------------------------------------------------
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
