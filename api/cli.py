@@ -78,6 +78,45 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=1)
     gen.add_argument("--out", help="write an import file (.json, .yaml or .xlsx) instead of loading the store")
 
+    snapshot = command("snapshot", "keep the map and its gap report under a name, e.g. after a panel meeting")
+    actions = snapshot.add_subparsers(dest="action", required=True, metavar="ACTION")
+    save = actions.add_parser("save", parents=[common], help="freeze the map and its report under a new name")
+    save.add_argument("name", metavar="NAME", help='e.g. "JARAP March 2026"')
+    save.add_argument("--as-of", help="date the report is judged at (default: today)")
+    save.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
+    save.add_argument("--by", default=_user(), help="who takes it (default: your user name)")
+    for name, help in (("list", "list the snapshots, oldest first"), ("show", "show one snapshot and its report")):
+        action = actions.add_parser(name, parents=[common], help=help)
+        if name == "show":
+            action.add_argument("name", metavar="NAME")
+        action.add_argument("--format", choices=("table", "json"), default="table")
+    delete = actions.add_parser("delete", parents=[common], help="delete a snapshot (in the API: admins only)")
+    delete.add_argument("name", metavar="NAME")
+
+    changes = command("changes", "direction of travel since a snapshot: areas, processes, findings, actions, nodes")
+    changes.add_argument("--since", metavar="NAME",
+                         help="the earlier snapshot (default: the latest at or before the as-of date)")
+    later = changes.add_mutually_exclusive_group()
+    later.add_argument("--as-of", help="compare with the map now, judged at this date (default: today)")
+    later.add_argument("--until", metavar="NAME", help="compare with this later snapshot instead")
+    changes.add_argument("--policy", help="policy file for judging the map now (default: the defaults)")
+    changes.add_argument("--format", choices=("table", "json"), default="table")
+
+    accept = command("accept", "record that the panel accepts a gap until a review date")
+    accept.add_argument("rule", metavar="RULE", help="e.g. G3")
+    accept.add_argument("node_id", metavar="NODE_ID")
+    accept.add_argument("--by", required=True, help='who accepted it, e.g. "JARAP, 12 March 2026"')
+    accept.add_argument("--reason", required=True, help="why, in a sentence the panel would recognise")
+    accept.add_argument("--review", required=True, help="the date it is to be reviewed; it lapses then")
+    accept.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
+    unaccept = command("unaccept", "withdraw the acceptance of a gap")
+    unaccept.add_argument("rule", metavar="RULE")
+    unaccept.add_argument("node_id", metavar="NODE_ID")
+    accepted = command("acceptances", "list the accepted gaps: in force, due for review, lapsed or resolved")
+    accepted.add_argument("--as-of", help="date they are judged at (default: today)")
+    accepted.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
+    accepted.add_argument("--format", choices=("table", "json"), default="table")
+
     keygen = command("keygen", "make a new API key and the entry that configures it")
     keygen.add_argument("--role", required=True, choices=("viewer", "analyst", "editor", "admin"))
     keygen.add_argument("--name", required=True, help="who the key is for (shown in the audit log)")
@@ -96,10 +135,39 @@ def _keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in this environment
+        return "unknown"
+
+
+def _audit(args: argparse.Namespace) -> Callable[..., object]:
+    """Record a write in the audit log the server uses (ASSURANCE_MAP_AUDIT_LOG), as done from the
+    command line by this user."""
+    from .audit import AuditLog
+    from .settings import Settings
+
+    log = AuditLog(Settings().audit_log)
+    who = f"{_user()} (command line)"
+    return lambda action, **what: log.record(who, action, **what)
+
+
 def _store_command(command: str) -> StoreCommand:
     # Imported lazily so `assurance-map gaps` does not pay for the web stack.
     run: StoreCommand
-    if command == "load":
+    if command in ("snapshot", "accept", "unaccept"):
+        from graphmodel.cycle import command as cycle
+
+        write = {"snapshot": cycle.run_snapshot, "accept": cycle.run_accept, "unaccept": cycle.run_unaccept}[command]
+        return lambda args, store: write(args, store, _audit(args))
+    if command == "changes":
+        from graphmodel.cycle.command import run_changes as run
+    elif command == "acceptances":
+        from graphmodel.cycle.command import run_acceptances as run
+    elif command == "load":
         from loaders.command import run_load as run
     elif command == "gaps":
         from graphmodel.gaps.command import run_gaps as run

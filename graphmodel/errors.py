@@ -59,5 +59,9 @@ class Conflict(AssuranceMapError):
     """The request contradicts what is stored (e.g. an id already used by another kind)."""
 
 
+class CorruptData(AssuranceMapError):
+    """Something stored that cannot be read back (a damaged file or record)."""
+
+
 class StoreUnavailable(AssuranceMapError):
     """The store cannot be reached (e.g. Neo4j is down); nothing was written."""

@@ -46,7 +46,7 @@ def test_store_from_the_environment_and_the_option_wins(demo_store, tmp_path, ca
     assert main(["gaps", "--format", "csv"]) == 0
     assert capsys.readouterr().out.count("\n") > 10
     assert main(["gaps", "--format", "csv", "--store", str(tmp_path / "empty.json")]) == 0
-    assert capsys.readouterr().out == "rule,severity,kind,node_id,label,area,reasons\n"
+    assert capsys.readouterr().out == "rule,severity,kind,node_id,label,area,reasons,acceptance\n"
 
 
 def test_output_piped_into_head_ends_quietly(tmp_path):

@@ -451,7 +451,7 @@ def test_hostile_names_and_ids_in_the_cycle_records(store):
             store.save_snapshot(snapshot_record(name, payload=name.encode()))
             store.save_acceptance(acceptance("G1", name, fingerprint=str(i)))
     assert store.save_acceptance(acceptance("G1", "line\nbreak")) is None  # ids are exact, line breaks and all
-    for i, name in enumerate(HOSTILE_IDS):
+    for name in HOSTILE_IDS:
         if "\n" not in name:
             assert store.get_snapshot(name).payload == name.encode()
     assert {a.node_id for a in store.list_acceptances()} == set(HOSTILE_IDS)

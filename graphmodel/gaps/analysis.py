@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from ..errors import Problem, UnknownArea, ValidationError
+from .accepted import judge, store_evidence
 from .facts import Context, GapFacts, MeetingFact, Overlay, ProcessFact, SourceFact
 from .model import Assessment, Finding, Report, SourceScore, Status
 from .policy import Policy
@@ -35,7 +36,8 @@ def select_rules(rules: Iterable[str] | None) -> list[Rule]:
 
 def analyse(store: Store, *, as_of: dt.date | None = None, policy: Policy | None = None,
             rules: Iterable[str] | None = None, area: str | None = None, overlay: Overlay | None = None) -> Report:
-    """Findings of the chosen rules (all by default) and every Process's class and score.
+    """Findings of the chosen rules (all by default) and every Process's class and score, with the
+    panel's acceptances marked (see accepted.py).
 
     Classes always use every rule that classifies, whichever rules are chosen for the findings.
     With `area`, only that area's Processes are looked at, with the rules that can be narrowed to
@@ -49,7 +51,8 @@ def analyse(store: Store, *, as_of: dt.date | None = None, policy: Policy | None
                                for r in whole])
     ctx = Context(as_of or dt.date.today(), policy or Policy(), overlay or Overlay(), area)
     with _collector_paused():
-        return _analyse(store.gap_facts(ctx), chosen, ctx)
+        report = _analyse(store.gap_facts(ctx), chosen, ctx)
+    return judge(report, store.list_acceptances(), store_evidence(store))
 
 
 @contextmanager

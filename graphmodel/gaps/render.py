@@ -1,18 +1,26 @@
-"""A gap report in the forms people and programs read: JSON, CSV, a terminal table and a workbook.
-The command line and the HTTP API both render through here."""
+"""A gap report in the forms people and programs read: JSON, CSV, a terminal table and a workbook;
+and the panel cycle's snapshots, changes and accepted gaps as JSON and tables. The command line and
+the HTTP API both render through here."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .model import Finding, Report
 from .rules import RULES
 from .summary import summarise
 
-CSV_COLUMNS = ("rule", "severity", "kind", "node_id", "label", "area", "reasons")  # the workbook's too
+if TYPE_CHECKING:
+    from ..cycle.acceptances import Kept
+    from ..cycle.changes import Changes
+    from ..cycle.snapshots import MapState
+    from ..store.records import SnapshotInfo
+
+# The workbook's too.
+CSV_COLUMNS = ("rule", "severity", "kind", "node_id", "label", "area", "reasons", "acceptance")
 PROCESS_COLUMNS = ("process_id", "name", "area", "class", "score", "rules")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,7 +49,7 @@ def write_csv(report: Report, out: TextIO) -> None:
     writer.writerow(CSV_COLUMNS)
     for f in report.findings:
         writer.writerow([f.rule, f.severity.value, f.kind, *("'" + v if formula_like(v) else v for v in (
-            f.node_id, f.label, f.area or "", "; ".join(f.reasons)))])
+            f.node_id, f.label, f.area or "", "; ".join(f.reasons), f.accepted.words() if f.accepted else ""))])
 
 
 def xlsx_bytes(report: Report) -> bytes:
@@ -62,7 +70,8 @@ def xlsx_bytes(report: Report) -> bytes:
     findings.title = "Findings"
     findings.append(list(CSV_COLUMNS))  # the same columns as the CSV
     for f in report.findings:
-        append(findings, [f.rule, f.severity.value, f.kind, f.node_id, f.label, f.area or "", "\n".join(f.reasons)])
+        append(findings, [f.rule, f.severity.value, f.kind, f.node_id, f.label, f.area or "", "\n".join(f.reasons),
+                          f.accepted.words() if f.accepted else ""])
     processes = wb.create_sheet("Processes")
     processes.append(list(PROCESS_COLUMNS))
     for a in report.assessments:
@@ -100,7 +109,8 @@ def write_table(report: Report, out: TextIO, explain: bool = False) -> None:
     def w(line: str = "") -> None:
         out.write(line + "\n")
 
-    w(f"Gap analysis as of {report.as_of.isoformat()}: {summary.findings} finding(s), "
+    accepted = f" ({summary.open} open, {summary.accepted} accepted by the panel)" if summary.accepted else ""
+    w(f"Gap analysis as of {report.as_of.isoformat()}: {summary.findings} finding(s){accepted}, "
       f"{summary.processes} process(es)")
     if not summary.areas:
         w("No processes.")
@@ -131,10 +141,117 @@ def write_table(report: Report, out: TextIO, explain: bool = False) -> None:
 
 
 def _findings(w: Callable[[str], None], findings: Iterable[Finding]) -> None:
+    """Open findings, then apart from them the ones the panel has accepted."""
     listed = list(findings)
-    if listed:
-        w("  Findings:")
-    for f in listed:
-        w(f"  {f.rule:<4} {f.severity.value:<6} {f.kind} {f.node_id}: {f.label}")
-        for reason in f.reasons:
-            w(f"         - {reason}")
+    for title, group in (("Findings", [f for f in listed if f.is_open]),
+                         ("Accepted by the panel (not open)", [f for f in listed if not f.is_open])):
+        if group:
+            w(f"  {title}:")
+        for f in group:
+            w(f"  {f.rule:<4} {f.severity.value:<6} {f.kind} {f.node_id}: {f.label}")
+            for reason in f.reasons:
+                w(f"         - {reason}")
+            if f.accepted:
+                w(f"         * {f.accepted.words()}")
+
+
+# -- the panel cycle: snapshots, changes, accepted gaps ----------------------------------------
+def snapshot_json(state: MapState) -> dict[str, Any]:
+    """A snapshot as shown: what it is, and the report it froze."""
+    assert state.info is not None
+    return {**state.info.as_dict(), "report": report_json(state.report, explain=True)}
+
+
+def write_snapshot_list(infos: Sequence[SnapshotInfo], out: TextIO) -> None:
+    if not infos:
+        out.write("No snapshots yet: take one with `assurance-map snapshot save NAME`.\n")
+        return
+    width = max(len(i.name) for i in infos)
+    out.write(f"{'name':<{width}}  as of       taken at (UTC)       by / nodes / findings\n")
+    for i in infos:
+        out.write(f"{i.name:<{width}}  {i.as_of.isoformat()}  {i.taken_at.strftime('%Y-%m-%d %H:%M')}  "
+                  f"     {i.taken_by} / {i.nodes} / {i.findings}\n")
+
+
+def write_snapshot_table(state: MapState, out: TextIO) -> None:
+    info = state.info
+    assert info is not None
+    out.write(f"Snapshot {info.name!r}: as of {info.as_of.isoformat()}, taken "
+              f"{info.taken_at.strftime('%Y-%m-%d %H:%M')} UTC by {info.taken_by}; {info.nodes} nodes, "
+              f"{info.edges} links\n\n")
+    write_table(state.report, out)
+
+
+def changes_json(changes: Changes) -> dict[str, Any]:
+    return changes.as_dict()
+
+
+def _pct(share: float | None) -> str:
+    return "-" if share is None else f"{share:.0%}"
+
+
+def _class(status: Any, score: float | None) -> str:
+    return "-" if status is None else f"{status.value} {score:.2f}"
+
+
+def write_changes_table(changes: Changes, out: TextIO) -> None:
+    """Areas, the processes that moved, findings new and resolved, actions whose RAG moved, nodes."""
+    def w(line: str = "") -> None:
+        out.write(line + "\n")
+
+    until = f"{changes.until.name!r}" if changes.until else "the map now"
+    w(f"Changes since {changes.since.name!r} (as of {changes.since.as_of.isoformat()}) until {until} "
+      f"(as of {changes.until_as_of.isoformat()})")
+    if not changes.same_policy:
+        w("Note: the two reports ran under different policies, so some changes may come from the policy.")
+    w()
+    w("Areas (coverage: the share of processes adequately assured)")
+    width = max((len(a.area) for a in changes.areas), default=0)
+    for a in changes.areas:
+        w(f"  {a.area:<{width}}  {_pct(a.coverage_before):>4} -> {_pct(a.coverage_after):>4}  "
+          f"{a.direction.sign} {a.direction.value}")
+    moved = changes.moved()
+    w()
+    w(f"Processes that moved: {len(moved)} of {len(changes.processes)}"
+      + ("" if moved else " (no class or strength changed)"))
+    for p in moved:
+        w(f"  {p.direction.sign} {p.direction.value:<9} {p.process_id} {p.name} ({p.area}): "
+          f"{_class(p.before, p.score_before)} -> {_class(p.after, p.score_after)}")
+    f = changes.findings
+    w()
+    w(f"Findings: {len(f.new)} new, {len(f.resolved)} resolved, {len(f.persisting)} persisting")
+    for title, findings in (("New", f.new), ("Resolved", f.resolved)):
+        if findings:
+            w(f"  {title}:")
+        for found in findings:
+            w(f"    {found.rule:<4} {found.severity.value:<6} {found.kind} {found.node_id}: {found.label}")
+            for reason in found.reasons:
+                w(f"           - {reason}")
+    actions = [a for a in changes.actions if a.direction != "unchanged"]
+    w()
+    w(f"Actions whose RAG status moved: {len(actions)} of {len(changes.actions)}")
+    for act in actions:
+        w(f"  {act.direction.sign} {act.direction.value:<9} {act.action_id} {act.title}: "
+          f"{act.status_before or '-'} -> {act.status_after or '-'}")
+    n = changes.nodes
+    w()
+    w(f"Nodes: {len(n.added)} added, {len(n.removed)} removed, {len(n.changed)} changed")
+    for sign, group in (("+", n.added), ("-", n.removed)):
+        for item in group:
+            w(f"  {sign} {item.kind} {item.id}: {item.label}")
+    for item in n.changed:
+        what = [", ".join(item.fields)] if item.fields else []
+        what += [f"link {link} added" for link in item.links_added]
+        what += [f"link {link} removed" for link in item.links_removed]
+        w(f"  ~ {item.kind} {item.id}: {item.label}: {'; '.join(what)}")
+
+
+def write_acceptances_table(kept: Sequence[Kept], out: TextIO) -> None:
+    if not kept:
+        out.write("No gaps accepted.\n")
+        return
+    for k in kept:
+        a = k.acceptance
+        state = k.state + (f": {k.lapsed}" if k.lapsed else "") + (", due for review" if k.due() else "")
+        out.write(f"{a.rule:<4} {a.node_id}: {state}\n     accepted by {a.by} on {a.on.isoformat()} until "
+                  f"{a.review.isoformat()}: {a.reason}\n")

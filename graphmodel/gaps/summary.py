@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Report, Severity, Status
@@ -56,10 +56,20 @@ class Summary:
     processes: int
     by_status: dict[Status, int]
     areas: dict[str, AreaSummary]  # by area name, in name order
+    accepted: int = 0  # findings the panel has accepted, in force
+    lapsed: int = 0  # findings whose acceptance has lapsed (they are open again)
+    open_by_severity: dict[Severity, int] = field(default_factory=dict)
+
+    @property
+    def open(self) -> int:
+        return self.findings - self.accepted
 
     def as_dict(self) -> dict[str, Any]:
-        return {"findings": self.findings, "by_rule": dict(self.by_rule),
-                "by_severity": {s.value: n for s, n in self.by_severity.items()}, "processes": self.processes,
+        return {"findings": self.findings, "open": self.open, "accepted": self.accepted, "lapsed": self.lapsed,
+                "by_rule": dict(self.by_rule),
+                "by_severity": {s.value: n for s, n in self.by_severity.items()},
+                "open_by_severity": {s.value: n for s, n in self.open_by_severity.items()},
+                "processes": self.processes,
                 "by_status": {s.value: n for s, n in self.by_status.items()},
                 "areas": {name: a.as_dict() for name, a in self.areas.items()}}
 
@@ -75,6 +85,10 @@ def summarise(report: Report) -> Summary:
     areas = {name: AreaSummary(name, sum(c.values()), c[Status.UNCOVERED], c[Status.WEAK], c[Status.ADEQUATE],
                                findings[name])
              for name, c in sorted(per_area.items())}
+    open_by_severity = Counter(f.severity for f in report.findings if f.is_open)
     return Summary(len(report.findings), {rule: by_rule[rule] for rule in RULES},
                    {s: by_severity[s] for s in Severity}, len(report.assessments),
-                   {s: by_status[s] for s in Status}, areas)
+                   {s: by_status[s] for s in Status}, areas,
+                   accepted=sum(1 for f in report.findings if not f.is_open),
+                   lapsed=sum(1 for f in report.findings if f.accepted and not f.accepted.in_force),
+                   open_by_severity={s: open_by_severity[s] for s in Severity})

@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 
 from .base import Counts, Direction, Neighbour, Page, Store, WriteResult, to_graph
-from .records import Acceptance, SnapshotInfo, SnapshotRecord
 from .embedded import EmbeddedStore, default_path
+from .records import Acceptance, SnapshotInfo, SnapshotRecord
 
 STORE_ENV = "ASSURANCE_MAP_STORE"
 

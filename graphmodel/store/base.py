@@ -18,7 +18,16 @@ import networkx as nx
 from ..errors import Conflict, NotFound, Problem, ValidationError
 from ..models import NODE_MODELS, Edge, Node
 from ..schema import SCHEMA
-from .records import BY_MAX, REASON_MAX, Acceptance, SnapshotInfo, SnapshotRecord, check_text, snapshot_key, snapshot_name
+from .records import (
+    BY_MAX,
+    REASON_MAX,
+    Acceptance,
+    SnapshotInfo,
+    SnapshotRecord,
+    check_text,
+    snapshot_key,
+    snapshot_name,
+)
 
 if TYPE_CHECKING:
     from ..gaps.facts import Context, GapFacts
@@ -376,6 +385,39 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_DATE_FIELDS = {k.name: [f.name for f in k.fields if f.type is dt.date] for k in SCHEMA.nodes}
+
+
+def graph_lists(g: nx.MultiDiGraph) -> dict[str, list[list[Any]]]:
+    """A domain graph as plain lists, for JSON (dates stay dates: dump with `default=iso_date`):
+    nodes as [kind, properties], edges as [source, rel, target, note]. The embedded store's file
+    and a snapshot's frozen map are written this way."""
+    return {"nodes": [[d["kind"], d["node"].properties()] for _, d in g.nodes(data=True)],
+            "edges": [[s, k, t, d["edge"].note] for s, t, k, d in g.edges(keys=True, data=True)]}
+
+
+def graph_from_lists(nodes: Iterable[list[Any]], edges: Iterable[list[Any]]) -> nx.MultiDiGraph:
+    """The domain graph again from `graph_lists` as read back from JSON (dates as ISO text)."""
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for kind, props in nodes:
+        for name in _DATE_FIELDS[kind]:
+            if props.get(name) is not None:
+                props[name] = dt.date.fromisoformat(props[name])
+        node = node_from_props(kind, props)
+        g.add_node(node.id, kind=kind, node=node)
+    for source, rel, target, note in edges:
+        g.add_edge(source, target, key=rel, rel=rel,
+                   edge=Edge.model_construct(source=source, rel=rel, target=target, note=note))
+    return g
+
+
+def iso_date(value: Any) -> Any:
+    """`default` for json.dump: dates as ISO text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__}")
 
 
 def to_graph(nodes: Iterable[Node], edges: Iterable[Edge]) -> nx.MultiDiGraph:

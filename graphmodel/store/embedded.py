@@ -11,7 +11,6 @@ the same lock: `map.json.snapshots/` (an index and one file per snapshot) and
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -25,7 +24,7 @@ import filelock
 import networkx as nx
 import platformdirs
 
-from ..errors import AssuranceMapError, Conflict, NotFound
+from ..errors import Conflict, CorruptData, NotFound
 from ..files import atomic_write
 from ..models import Edge, Node
 from ..schema import SCHEMA
@@ -41,8 +40,10 @@ from .base import (
     check_paging,
     check_rel,
     coerce_filters,
+    graph_from_lists,
+    graph_lists,
+    iso_date,
     iter_chunks,
-    node_from_props,
 )
 from .records import Acceptance, SnapshotInfo, SnapshotRecord
 
@@ -54,14 +55,13 @@ FORMAT = "assurance-map/embedded"
 VERSION = 1
 SNAPSHOTS_FORMAT = "assurance-map/snapshots"
 ACCEPTED_FORMAT = "assurance-map/accepted"
-_DATE_FIELDS = {k.name: [f.name for f in k.fields if f.type is dt.date] for k in SCHEMA.nodes}
 
 
 def default_path() -> Path:
     return Path(platformdirs.user_data_dir("assurance-map", appauthor=False)) / "map.json"
 
 
-class CorruptStore(AssuranceMapError):
+class CorruptStore(CorruptData):
     pass
 
 
@@ -107,27 +107,12 @@ class EmbeddedStore(Store):
             raise CorruptStore(f"{self.path} is not an assurance-map store file")
         if doc.get("version") != VERSION:
             raise CorruptStore(f"{self.path} has store format version {doc.get('version')}; expected {VERSION}")
-        g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-        for kind, props in doc["nodes"]:
-            for name in _DATE_FIELDS[kind]:
-                if props.get(name) is not None:
-                    props[name] = dt.date.fromisoformat(props[name])
-            node = node_from_props(kind, props)
-            g.add_node(node.id, kind=kind, node=node)
-        for source, rel, target, note in doc["edges"]:
-            g.add_edge(source, target, key=rel, rel=rel, edge=Edge.model_construct(
-                source=source, rel=rel, target=target, note=note))
-        return g
+        return graph_from_lists(doc["nodes"], doc["edges"])
 
     def _write(self, g: nx.MultiDiGraph) -> None:
-        doc = {
-            "format": FORMAT,
-            "version": VERSION,
-            "nodes": [[d["kind"], d["node"].properties()] for _, d in g.nodes(data=True)],
-            "edges": [[s, k, t, d["edge"].note] for s, t, k, d in g.edges(keys=True, data=True)],
-        }
+        doc = {"format": FORMAT, "version": VERSION, **graph_lists(g)}
         with atomic_write(self.path) as fh:
-            json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"), default=_iso)
+            json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"), default=iso_date)
         self._signature = self._stat()
 
     @contextmanager
@@ -374,9 +359,3 @@ class _Tx:
                 g.add_edge(e.source, e.target, key=e.rel, rel=e.rel, edge=e)
             done += len(chunk)
             progress(done, total)
-
-
-def _iso(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot store {type(value).__name__}")

@@ -70,7 +70,8 @@ def constraint_statements() -> list[str]:
     stmts += [f"CREATE CONSTRAINT {k.lower()}_id IF NOT EXISTS FOR (n:{k}) REQUIRE n.{KEY} IS UNIQUE"
               for k in SCHEMA.node_names]
     stmts += [f"CREATE CONSTRAINT snapshot_key IF NOT EXISTS FOR (s:{SNAPSHOT}) REQUIRE s.key IS UNIQUE",
-              f"CREATE CONSTRAINT acceptance_key IF NOT EXISTS FOR (a:{ACCEPTANCE}) REQUIRE (a.rule, a.node_id) IS UNIQUE"]
+              f"CREATE CONSTRAINT acceptance_key IF NOT EXISTS FOR (a:{ACCEPTANCE}) "
+              "REQUIRE (a.rule, a.node_id) IS UNIQUE"]
     return stmts
 
 
@@ -229,7 +230,8 @@ class Neo4jStore(Store):
                           "findings": info.findings, "payload": record.payload}).consume()
 
     def list_snapshots(self) -> list[SnapshotInfo]:
-        rows = self.read(f"MATCH (s:{SNAPSHOT}) RETURN {_returning('s', _SNAPSHOT_FIELDS)} ORDER BY s.as_of, s.taken_at")
+        rows = self.read(f"MATCH (s:{SNAPSHOT}) RETURN {_returning('s', _SNAPSHOT_FIELDS)} "
+                         "ORDER BY s.as_of, s.taken_at")
         return [SnapshotInfo(**r) for r in rows]
 
     def _find_snapshot(self, key: str) -> SnapshotRecord | None:

@@ -1,0 +1,2 @@
+"""The panel cycle: a snapshot per meeting, the direction of travel since one, and the gaps the panel
+has accepted."""

@@ -1,0 +1,146 @@
+"""`assurance-map snapshot`, `changes`, `accept`, `unaccept` and `acceptances`: the panel cycle on the
+command line. Writes are recorded in the audit log (`audit`), as the API records them."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from ..errors import Problem, ValidationError
+from ..gaps import Policy, analyse
+from ..gaps.render import (
+    changes_json,
+    snapshot_json,
+    write_acceptances_table,
+    write_changes_table,
+    write_snapshot_list,
+    write_snapshot_table,
+)
+from ..store.base import Store
+from ..values import as_of_date
+from . import acceptances, snapshots
+from .changes import Changes, compare
+
+Audit = Callable[..., object]  # audit(action, **what)
+
+
+def _policy(args: argparse.Namespace) -> Policy | None:
+    return Policy.load(args.policy) if getattr(args, "policy", None) else None
+
+
+def _json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _refused(command: str, exc: ValidationError) -> int:
+    for problem in exc.problems:
+        print(f"assurance-map {command}: {problem}", file=sys.stderr)
+    return 2
+
+
+def run_snapshot(args: argparse.Namespace, store: Store, audit: Audit, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        if args.action == "save":
+            info = snapshots.take(store, args.name, by=args.by, as_of=as_of_date(args.as_of), policy=_policy(args))
+            audit("save snapshot", name=info.name, as_of=info.as_of.isoformat())
+            out.write(f"Saved snapshot {info.name!r}: as of {info.as_of.isoformat()}, {info.nodes} nodes, "
+                      f"{info.findings} findings.\n")
+        elif args.action == "list":
+            infos = store.list_snapshots()
+            if args.format == "json":
+                _json([i.as_dict() for i in infos], out)
+            else:
+                write_snapshot_list(infos, out)
+        elif args.action == "show":
+            state = snapshots.load(store, args.name)
+            if args.format == "json":
+                _json(snapshot_json(state), out)
+            else:
+                write_snapshot_table(state, out)
+        else:
+            info = store.delete_snapshot(args.name)
+            audit("delete snapshot", name=info.name, as_of=info.as_of.isoformat())
+            out.write(f"Deleted snapshot {info.name!r}.\n")
+    except ValidationError as exc:
+        return _refused("snapshot", exc)
+    return 0
+
+
+def changes_between(store: Store, since: str | None, *, until: str | None = None, as_of: dt.date | None = None,
+                    policy: Policy | None = None) -> Changes:
+    """Changes since the snapshot named `since` (by default the latest at or before the as-of date)
+    until the snapshot named `until`, or the map now judged at `as_of` (default today)."""
+    if until is not None and as_of is not None:
+        raise ValidationError([Problem("give either a later snapshot or an as-of date, not both", "changes",
+                                       field="until", value=until)])
+    after = snapshots.load(store, until) if until else snapshots.current(store, as_of=as_of, policy=policy)
+    if since is None:
+        info = snapshots.latest(store, after.as_of, besides=after.info)
+        if info is None:
+            raise ValidationError([Problem(f"no earlier snapshot to compare with (as of {after.as_of.isoformat()} or "
+                                           "before): take one with `assurance-map snapshot save NAME`", "changes",
+                                           field="since")])
+        since = info.name
+    before = snapshots.load(store, since)
+    if before.as_of > after.as_of:
+        raise ValidationError([Problem(f"snapshot {before.name!r} is as of {before.as_of.isoformat()}, after "
+                                       f"{after.as_of.isoformat()}: compare a snapshot with a later state",
+                                       "changes", field="since", value=since)])
+    return compare(before, after)
+
+
+def run_changes(args: argparse.Namespace, store: Store, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        changes = changes_between(store, args.since, until=args.until, as_of=as_of_date(args.as_of),
+                                  policy=_policy(args))
+    except ValidationError as exc:
+        return _refused("changes", exc)
+    if args.format == "json":
+        _json(changes_json(changes), out)
+    else:
+        write_changes_table(changes, out)
+    return 0
+
+
+def run_accept(args: argparse.Namespace, store: Store, audit: Audit, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        review = as_of_date(args.review, "--review")
+        assert review is not None  # argparse requires it
+        made, replaced = acceptances.accept(store, args.rule, args.node_id, by=args.by, reason=args.reason,
+                                            review=review, policy=_policy(args))
+    except ValidationError as exc:
+        return _refused("accept", exc)
+    audit("accept gap", rule=made.rule, node_id=made.node_id, by=made.by, reason=made.reason,
+          review=made.review.isoformat(), replaced=replaced.as_dict() if replaced else None)
+    out.write(f"Accepted {made.rule} for {made.node_id!r} until {made.review.isoformat()}"
+              + (" (replacing the earlier acceptance)" if replaced else "") + ".\n")
+    return 0
+
+
+def run_unaccept(args: argparse.Namespace, store: Store, audit: Audit, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    gone = acceptances.unaccept(store, args.rule, args.node_id)
+    audit("unaccept gap", rule=gone.rule, node_id=gone.node_id, by=gone.by, review=gone.review.isoformat())
+    out.write(f"Withdrew the acceptance of {gone.rule} for {gone.node_id!r}.\n")
+    return 0
+
+
+def run_acceptances(args: argparse.Namespace, store: Store, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        report = analyse(store, as_of=as_of_date(args.as_of), policy=_policy(args))
+    except ValidationError as exc:
+        return _refused("acceptances", exc)
+    kept = acceptances.kept(store, report)
+    if args.format == "json":
+        _json({"as_of": report.as_of.isoformat(), "acceptances": [k.as_dict() for k in kept]}, out)
+    else:
+        write_acceptances_table(kept, out)
+    return 0
