@@ -13,8 +13,21 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from graphmodel.cycle import snapshots
+from graphmodel.cycle.snapshots import MapState
 from graphmodel.gaps import Policy, Report, analyse
 from graphmodel.store import Store
+
+
+class AcceptedOut(BaseModel):
+    by: str = Field(examples=["JARAP, 12 March 2026"])
+    reason: str
+    review: dt.date = Field(description="The acceptance lapses on this date.")
+    on: dt.date = Field(description="The date it was accepted.")
+
+
+class LapsedOut(AcceptedOut):
+    why: str = Field(examples=["its review date, 2026-09-30, has come"])
 
 
 class FindingOut(BaseModel):
@@ -25,6 +38,8 @@ class FindingOut(BaseModel):
     reasons: list[str] = Field(examples=[["only line 1 sources: Monthly supervisor spot checks"]])
     label: str = ""
     area: str | None = None
+    accepted: AcceptedOut | None = Field(None, description="The panel has accepted this gap (it is not open).")
+    lapsed: LapsedOut | None = Field(None, description="An acceptance that has lapsed: the gap is open again.")
 
 
 class SourceScoreOut(BaseModel):
@@ -123,7 +138,33 @@ class ReportCache:
         self.size = size
         self._reports: OrderedDict[tuple, Report] = OrderedDict()
         self._graph: tuple[object, nx.MultiDiGraph] | None = None
+        self._snapshots: OrderedDict[tuple, MapState] = OrderedDict()
         self._lock = threading.Lock()
+
+    def snapshot(self, store: Store, name: str) -> MapState:
+        """A snapshot, read once: they never change, so one read serves every later request (a
+        snapshot deleted and taken again under its name is told apart by when it was taken)."""
+        info = next((i for i in store.list_snapshots() if i.key == snapshots.snapshot_key(name)), None)
+        key = (store.location, info.key, info.taken_at) if info else None
+        with self._lock:
+            found = self._snapshots.get(key) if key else None
+        if found is None:
+            found = snapshots.load(store, name)
+            with self._lock:
+                assert found.info is not None
+                self._snapshots[(store.location, found.info.key, found.info.taken_at)] = found
+                while len(self._snapshots) > self.size:
+                    self._snapshots.popitem(last=False)
+        return found
+
+    def state(self, store: Store, *, as_of: dt.date | None, policy: Policy | None) -> MapState:
+        """The map now and its report at `as_of`, both from one version of the map."""
+        for _ in range(3):
+            version = store.version()
+            graph, report = self.graph(store), self.report(store, as_of=as_of, policy=policy)
+            if version is not None and store.version() == version:
+                return MapState(graph, report)
+        return snapshots.current(store, as_of=as_of, policy=policy)
 
     def graph(self, store: Store) -> nx.MultiDiGraph:
         """The whole graph, as `store.export()` gives it; callers only read it."""

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from graphmodel.cycle import acceptances, snapshots
-from graphmodel.cycle.changes import ActionChange, AreaChange, Changes, ProcessChange, Travel, compare
-from graphmodel.cycle.command import changes_between
+from graphmodel.cycle.changes import ActionChange, AreaChange, Changes, ProcessChange, Travel, between, compare
 from graphmodel.errors import Conflict, NotFound, ValidationError
 from graphmodel.gaps import Status, analyse
 from graphmodel.gaps.accepted import fingerprint, graph_evidence, store_evidence
@@ -147,7 +146,7 @@ def test_a_map_through_three_snapshots(store):
 
 def test_the_changes_json_has_the_contract_shape(store):
     three_snapshots(store)
-    body = changes_between(store, "JARAP June 2024", until="JARAP September 2024").as_dict()
+    body = between(store, "JARAP June 2024", until="JARAP September 2024").as_dict()
     assert list(body) == ["since", "until", "processes", "areas", "findings", "actions", "nodes"]
     assert body["since"]["name"] == "JARAP June 2024" and body["until"]["name"] == "JARAP September 2024"
     assert body["until"]["as_of"] == "2024-09-30" and body["until"]["same_policy"] is True
@@ -164,16 +163,16 @@ def test_the_changes_json_has_the_contract_shape(store):
 
 def test_changes_since_the_latest_snapshot_by_default_and_refusals(store):
     three_snapshots(store)
-    now = changes_between(store, None, as_of=dt.date(2024, 10, 31))
+    now = between(store, None, as_of=dt.date(2024, 10, 31))
     assert now.since.name == "JARAP September 2024" and now.until is None
-    assert changes_between(store, None, until="JARAP June 2024").since.name == "JARAP March 2024"
-    assert changes_between(store, None, as_of=dt.date(2024, 7, 1)).since.name == "JARAP June 2024"
+    assert between(store, None, until="JARAP June 2024").since.name == "JARAP March 2024"
+    assert between(store, None, as_of=dt.date(2024, 7, 1)).since.name == "JARAP June 2024"
     with pytest.raises(ValidationError, match="no earlier snapshot"):
-        changes_between(store, None, as_of=dt.date(2024, 1, 1))
+        between(store, None, as_of=dt.date(2024, 1, 1))
     with pytest.raises(ValidationError, match="compare a snapshot with a later state"):
-        changes_between(store, "JARAP September 2024", until="JARAP March 2024")
+        between(store, "JARAP September 2024", until="JARAP March 2024")
     with pytest.raises(NotFound, match="'JARAP March 2024', 'JARAP June 2024'"):
-        changes_between(store, "JARAP December 2024")
+        between(store, "JARAP December 2024")
 
 
 def test_a_snapshot_is_the_report_as_it_stood(store):
@@ -210,7 +209,7 @@ def test_a_source_assured_after_the_as_of_date_counts_as_not_yet_assured(store):
     assert status == {"ON": Status.ADEQUATE, "AFTER": Status.WEAK}
     g3 = next(f for f in frozen.findings if f.key == ("G3", "AFTER"))
     assert "its assurance of 2024-04-01 came later" in g3.reasons[0]
-    later = changes_between(store, "JARAP March 2024", as_of=dt.date(2024, 4, 1))
+    later = between(store, "JARAP March 2024", as_of=dt.date(2024, 4, 1))
     assert procs(later)["AFTER"].direction is Travel.IMPROVED and procs(later)["ON"].direction is Travel.UNCHANGED
 
 

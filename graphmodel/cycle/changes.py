@@ -16,16 +16,20 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import networkx as nx
 
+from ..errors import Problem, ValidationError
 from ..gaps.model import Assessment, Finding, Status
+from ..gaps.policy import Policy
 from ..gaps.summary import AreaSummary, summarise
+from ..store.base import Store
 from ..store.records import SnapshotInfo
+from . import snapshots
 from .snapshots import MapState
 
 
@@ -196,6 +200,31 @@ def _round(value: float | None, places: int) -> float | None:
 
 
 # -- comparing two states ------------------------------------------------------------------
+def between(store: Store, since: str | None, *, until: str | None = None, as_of: dt.date | None = None,
+            policy: Policy | None = None, load: Callable[[Store, str], MapState] = snapshots.load,
+            now: Callable[..., MapState] = snapshots.current) -> Changes:
+    """Changes since the snapshot named `since` (by default the latest at or before the later
+    state's date) until the snapshot named `until`, or the map now judged at `as_of` (default today)
+    under `policy`. `load` and `now` read a snapshot and the map now (a server passes its caches)."""
+    if until is not None and as_of is not None:
+        raise ValidationError([Problem("give either a later snapshot or an as-of date, not both", "changes",
+                                       field="until", value=until)])
+    after = load(store, until) if until is not None else now(store, as_of=as_of, policy=policy)
+    if since is None:
+        info = snapshots.latest(store, after.as_of, besides=after.info)
+        if info is None:
+            raise ValidationError([Problem(f"no earlier snapshot to compare with (as of {after.as_of.isoformat()} or "
+                                           "before): take one with `assurance-map snapshot save NAME`", "changes",
+                                           field="since")])
+        since = info.name
+    before = load(store, since)
+    if before.as_of > after.as_of:
+        raise ValidationError([Problem(f"snapshot {before.name!r} is as of {before.as_of.isoformat()}, after "
+                                       f"{after.as_of.isoformat()}: compare a snapshot with a later state",
+                                       "changes", field="since", value=since)])
+    return compare(before, after)
+
+
 def compare(since: MapState, until: MapState) -> Changes:
     """What changed from `since` (a snapshot) to `until` (a later snapshot, or the map now)."""
     if since.info is None:

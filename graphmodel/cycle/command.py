@@ -3,13 +3,12 @@ command line. Writes are recorded in the audit log (`audit`), as the API records
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..errors import Problem, ValidationError
+from ..errors import ValidationError
 from ..gaps import Policy, analyse
 from ..gaps.render import (
     changes_json,
@@ -22,7 +21,7 @@ from ..gaps.render import (
 from ..store.base import Store
 from ..values import as_of_date
 from . import acceptances, snapshots
-from .changes import Changes, compare
+from .changes import between
 
 Audit = Callable[..., object]  # audit(action, **what)
 
@@ -71,33 +70,10 @@ def run_snapshot(args: argparse.Namespace, store: Store, audit: Audit, out: Text
     return 0
 
 
-def changes_between(store: Store, since: str | None, *, until: str | None = None, as_of: dt.date | None = None,
-                    policy: Policy | None = None) -> Changes:
-    """Changes since the snapshot named `since` (by default the latest at or before the as-of date)
-    until the snapshot named `until`, or the map now judged at `as_of` (default today)."""
-    if until is not None and as_of is not None:
-        raise ValidationError([Problem("give either a later snapshot or an as-of date, not both", "changes",
-                                       field="until", value=until)])
-    after = snapshots.load(store, until) if until else snapshots.current(store, as_of=as_of, policy=policy)
-    if since is None:
-        info = snapshots.latest(store, after.as_of, besides=after.info)
-        if info is None:
-            raise ValidationError([Problem(f"no earlier snapshot to compare with (as of {after.as_of.isoformat()} or "
-                                           "before): take one with `assurance-map snapshot save NAME`", "changes",
-                                           field="since")])
-        since = info.name
-    before = snapshots.load(store, since)
-    if before.as_of > after.as_of:
-        raise ValidationError([Problem(f"snapshot {before.name!r} is as of {before.as_of.isoformat()}, after "
-                                       f"{after.as_of.isoformat()}: compare a snapshot with a later state",
-                                       "changes", field="since", value=since)])
-    return compare(before, after)
-
-
 def run_changes(args: argparse.Namespace, store: Store, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
-        changes = changes_between(store, args.since, until=args.until, as_of=as_of_date(args.as_of),
+        changes = between(store, args.since, until=args.until, as_of=as_of_date(args.as_of),
                                   policy=_policy(args))
     except ValidationError as exc:
         return _refused("changes", exc)

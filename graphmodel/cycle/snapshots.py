@@ -20,6 +20,8 @@ from ..gaps.render import report_json
 from ..store.base import Store, graph_from_lists, graph_lists, iso_date
 from ..store.records import SnapshotInfo, SnapshotRecord, snapshot_key, snapshot_name
 
+__all__ = ["MapState", "current", "take", "load", "latest", "encode", "decode", "snapshot_key"]
+
 FORMAT = "assurance-map/snapshot"
 VERSION = 1
 

@@ -1,0 +1,70 @@
+"""Accepted gaps: findings the panel has knowingly accepted until a review date."""
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from graphmodel.cycle import acceptances
+from graphmodel.store.records import BY_MAX, REASON_MAX
+
+from ..deps import AsOf, AuditDep, Editor, StoreDep, Viewer
+from ..problems import RESPONSES
+from ..reports import policy_for, report_for
+
+router = APIRouter(prefix="/acceptances", tags=["panel cycle"],
+                   responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
+
+
+class AcceptanceIn(BaseModel):
+    rule: str = Field(min_length=1, max_length=20, examples=["G2"])
+    node_id: str = Field(min_length=1, examples=["PE-P2"])
+    by: str = Field(min_length=1, max_length=BY_MAX, examples=["JARAP, 12 March 2026"],
+                    description="Who accepted it: the panel and meeting, usually.")
+    reason: str = Field(min_length=1, max_length=REASON_MAX, examples=["Management checks suffice until the audit"])
+    review: dt.date = Field(description="The date it is to be reviewed; the acceptance lapses then.")
+
+
+class AcceptanceOut(BaseModel):
+    rule: str
+    node_id: str
+    label: str | None = Field(None, description="The node's name, while the finding holds.")
+    by: str
+    reason: str
+    review: dt.date
+    on: dt.date
+    state: str = Field(examples=["in force"],
+                       description="in force, lapsed (the finding is open again), finding resolved, or not yet made "
+                                   "(accepted after the as-of date).")
+    lapsed: str | None = Field(None, description="Why it lapsed, in words.")
+    due_for_review: bool = Field(description="In force, with its review date within a quarter of the as-of date.")
+
+
+@router.get("", response_model=list[AcceptanceOut], summary="The accepted gaps and how each stands")
+def list_acceptances(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None) -> list[dict[str, Any]]:
+    return [k.as_dict() for k in acceptances.kept(store, report_for(request, store, as_of=as_of))]
+
+
+@router.post("", response_model=AcceptanceOut, status_code=201, summary="Accept a gap until a review date",
+             description="The finding must hold today: accepting one that does not is 422, saying why. Accepting a "
+                         "gap already accepted replaces the acceptance (as at its review). The acceptance keeps a "
+                         "fingerprint of the node's evidence and lapses when that changes.")
+def accept(request: Request, body: AcceptanceIn, store: StoreDep, audit: AuditDep, who: Editor) -> dict[str, Any]:
+    made, replaced = acceptances.accept(store, body.rule, body.node_id, by=body.by, reason=body.reason,
+                                        review=body.review, policy=policy_for(request))
+    audit.record(who.name, "accept gap", rule=made.rule, node_id=made.node_id, by=made.by, reason=made.reason,
+                 review=made.review.isoformat(), replaced=replaced.as_dict() if replaced else None)
+    report = report_for(request, store, as_of=made.on)
+    return next(k for k in acceptances.kept(store, report) if k.acceptance.key == made.key).as_dict()
+
+
+Rule = Annotated[str, Query(min_length=1, max_length=20, description="The rule, e.g. G2.")]
+NodeId = Annotated[str, Query(min_length=1, description="The node the finding is about.")]
+
+
+@router.delete("", status_code=204, summary="Withdraw the acceptance of a gap", responses={404: RESPONSES[404]})
+def unaccept(rule: Rule, node_id: NodeId, store: StoreDep, audit: AuditDep, who: Editor) -> Response:
+    gone = acceptances.unaccept(store, rule, node_id)
+    audit.record(who.name, "unaccept gap", rule=gone.rule, node_id=gone.node_id, by=gone.by,
+                 review=gone.review.isoformat())
+    return Response(status_code=204)
