@@ -12,7 +12,7 @@ from graphmodel.store import Store, open_store
 from . import docs, problems
 from .audit import AuditLog
 from .reports import ReportCache
-from .routers import acceptances, audit, edges, exports, gaps, health, imports, nodes, snapshots, views
+from .routers import acceptances, audit, edges, exports, gaps, health, imports, nodes, papers, snapshots, views
 from .settings import Settings
 
 log = logging.getLogger("assurance_map.api")
@@ -58,6 +58,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     problems.document(app)
     docs.install(app)
     for router in (health.router, nodes.router, edges.router, imports.router, gaps.router, exports.router,
-                   snapshots.router, acceptances.router, views.router, audit.router):
+                   snapshots.router, acceptances.router, papers.router, views.router, audit.router):
         app.include_router(router)
     return app

@@ -117,6 +117,18 @@ def _parser() -> argparse.ArgumentParser:
     accepted.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
     accepted.add_argument("--format", choices=("table", "json"), default="table")
 
+    paper = command("paper", "write the panel paper as PDF and/or Word: coverage, heat map, findings, changes, "
+                             "accepted gaps, overdue actions")
+    paper.add_argument("--out", required=True, action="append", metavar="FILE",
+                       help="FILE.pdf or FILE.docx; give --out twice for both from one build")
+    paper.add_argument("--since", metavar="NAME",
+                       help="the snapshot to compare with (default: the latest at or before the as-of date)")
+    paper.add_argument("--as-of", help="date the map is judged at (default: today)")
+    paper.add_argument("--title", help="the paper's title (default: the template's)")
+    paper.add_argument("--template", metavar="FILE",
+                       help="the paper's words (YAML; default: the bundled template, see paper/default-template.yaml)")
+    paper.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
+
     keygen = command("keygen", "make a new API key and the entry that configures it")
     keygen.add_argument("--role", required=True, choices=("viewer", "analyst", "editor", "admin"))
     keygen.add_argument("--name", required=True, help="who the key is for (shown in the audit log)")
@@ -163,7 +175,9 @@ def _store_command(command: str) -> StoreCommand:
 
         write = {"snapshot": cycle.run_snapshot, "accept": cycle.run_accept, "unaccept": cycle.run_unaccept}[command]
         return lambda args, store: write(args, store, _audit(args))
-    if command == "changes":
+    if command == "paper":
+        from paper.command import run_paper as run
+    elif command == "changes":
         from graphmodel.cycle.command import run_changes as run
     elif command == "acceptances":
         from graphmodel.cycle.command import run_acceptances as run

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     audit_log: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("assurance-map",
                                                                                     appauthor=False)) / "audit.jsonl")
     policy: Path | None = Field(None, description="Gap policy file used when a request gives none.")
+    paper_template: Path | None = Field(None, description="The panel paper's words (YAML; default: the bundled "
+                                                          "template).")
 
     @field_validator("store", mode="before")
     @classmethod

@@ -134,6 +134,14 @@ if set(OPINION_COLOURS) != set(OPINIONS):
     raise SchemaError(f"the heat map needs a colour for each opinion: {', '.join(OPINIONS)}")
 
 
+# -- an action's RAG status, and the direction of travel --------------------------------
+RAG_COLOURS = {"red": "#b2182b", "amber": "#f6c141", "green": "#5aae61", "blue": "#2166ac", "grey": "#bdbdbd"}
+RAG_WORDS = {"red": "red", "amber": "amber", "green": "green", "blue": "blue (complete)", "grey": "grey (not started)"}
+# Direction of travel (graphmodel.cycle.changes.Travel): a pale fill, and always its sign and word.
+TRAVEL_COLOURS = {"improved": "#d9f0d3", "worsened": "#f9d4d4", "unchanged": "#ffffff", "new": "#dbe9f6",
+                  "removed": "#e6e6e6"}
+
+
 def cell_colour(opinion: str, recency: str) -> str:
     return tint(OPINION_COLOURS[opinion], RECENCY_STRENGTH[recency])
 
