@@ -8,6 +8,7 @@ import io
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import docx
 import pdfplumber
@@ -22,7 +23,7 @@ from graphmodel.errors import ValidationError
 from graphmodel.store.embedded import EmbeddedStore
 from loaders.synthetic import generate, write_to_store
 from paper.command import make_paper, render
-from paper.document import Document, Table
+from paper.document import Document, Paragraph, Table
 from paper.template import Template
 from tests.test_api import as_role, settings
 from tests.test_gaps_rules import put
@@ -121,7 +122,7 @@ def test_the_pdf_pages_render_as_images_with_their_colours(files, tmp_path):
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(tmp_path / "paper.pdf"), str(tmp_path / "page")], check=True)
     images = sorted(tmp_path.glob("page-*.png"))
     assert len(images) == len(pdf_text(files["pdf"]))
-    colours: set[tuple[int, ...]] = set()
+    colours: set[Any] = set()
     for path in images:
         with Image.open(path) as img:
             assert img.size[1] > img.size[0]  # portrait
@@ -132,9 +133,10 @@ def test_the_pdf_pages_render_as_images_with_their_colours(files, tmp_path):
 def test_the_word_paper_reads_back(files):
     d = docx.Document(io.BytesIO(files["docx"]))
     section = d.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert "PAGE" in section.footer.paragraphs[0]._p.xml and "NUMPAGES" in section.footer.paragraphs[0]._p.xml
-    headings = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in d.paragraphs if p.style is not None and p.style.name == "Heading 1"]
     assert headings == [f"{n}. {t}" for n, t in enumerate(SECTIONS, 1)]
     assert d.paragraphs[1].text == "Assurance map report"
     cells = [(c.text, c._tc.xml) for t in d.tables for row in t.rows for c in row.cells]
@@ -177,7 +179,7 @@ def test_a_large_map_keeps_the_paper_bounded(tmp_path):
     heat = [b for b in doc.sections[2].blocks if isinstance(b, Table)][0]
     processes = store.counts().nodes["Process"]
     assert sum(1 for row in heat.rows if row[1].text) == 150 < processes
-    notes = [b.text for s in doc.sections for b in s.blocks if getattr(b, "note", False)]
+    notes = [b.text for s in doc.sections for b in s.blocks if isinstance(b, Paragraph) and b.note]
     assert f"150 of {processes} processes (the weakest first) are listed here" in " ".join(notes)
     assert any(n.startswith("300 of ") and "findings" in n for n in notes)
     with pdfplumber.open(io.BytesIO(render(doc, "pdf"))) as pdf:
