@@ -172,20 +172,19 @@ class _Paper:
                       else Paragraph("There are no processes."))
         if not c:
             blocks.append(Paragraph("There is no earlier snapshot to compare with: take one after this meeting "
-                                    "(`assurance-map snapshot save NAME`) so the next paper shows the direction of "
-                                    "travel.", note=True))
+                                    "(with the command \"assurance-map snapshot save NAME\") so the next paper shows "
+                                    "the direction of travel.", note=True))
         return Section("Coverage by area", tuple(blocks))
 
     # -- 3 ---------------------------------------------------------------------------------
     def heat_map_part(self) -> Section:
-        limit = self.limits["heat_map"]
+        limit, c = self.limits["heat_map"], self.changes
         assessments = list(self.report.assessments)
         chosen = assessments
         if len(assessments) > limit:
             chosen = sorted(assessments, key=lambda a: (CLASS_RANK[a.status], a.score, a.process_id))[:limit]
         chosen = sorted(chosen, key=lambda a: (a.area, a.name.lower(), a.process_id))
-        c = self.changes
-        columns = ("Process", "Id", "Class", *(LINE_NAMES[line] for line in LINES), "Since")
+        columns = ("Process", "Id", "Class", *(LINE_NAMES[line] for line in LINES)) + (("Since",) if c else ())
         rows: list[tuple[Cell, ...]] = []
         area = None
         for a in chosen:
@@ -195,18 +194,18 @@ class _Paper:
             moved = c.process(a.process_id) if c else None
             rows.append((Cell(a.name), Cell(a.process_id), status_cell(a.status, a.score),
                          *(self.line_cell(a, line) for line in LINES),
-                         travel_cell(moved.direction if moved else None) if c else Cell("-")))
+                         *((travel_cell(moved.direction if moved else None),) if c else ())))
         blocks: list[Block] = [Paragraph(
             "Each row is a key process; its class and strength score come first. Each line of defence shows its "
             "best source: the colour is that source's opinion (dark green substantial, light green reasonable, "
             "amber limited, red none, grey unrated) and its strength is how recent it is (full when current, paler "
-            "when due or out of date); the words say the same. An empty cell means no source on that line. "
-            "\"Since\" is the direction of travel since the snapshot."),
+            "when due or out of date); the words say the same. An empty cell means no source on that line."
+            + (" \"Since\" is the direction of travel since the snapshot." if c else "")),
             *_left_out(len(chosen), len(assessments), "processes (the weakest first)",
                        "the whole heat map is on the Heat map page, by area")]
         if rows:
-            blocks.append(Table(columns, tuple(rows), _fit((0.19, 0.11, 0.12, 0.115, 0.115, 0.115, 0.115, 0.12)),
-                                compact=True))
+            widths = (0.19, 0.11, 0.12, 0.115, 0.115, 0.115, 0.115) + ((0.12,) if c else ())
+            blocks.append(Table(columns, tuple(rows), _fit(widths), compact=True))
         else:
             blocks.append(Paragraph("There are no processes."))
         return Section("Heat map", tuple(blocks))
@@ -236,7 +235,7 @@ class _Paper:
         if c is None:
             return Section("Changes since the last snapshot", (Paragraph(
                 "No snapshot has been taken yet, so there is nothing to compare with. After this meeting, take "
-                "one (`assurance-map snapshot save \"JARAP <month> <year>\"`) and the next paper will show what "
+                "one (\"assurance-map snapshot save 'JARAP <month> <year>'\") and the next paper will show what "
                 "changed."),))
         limit = self.limits["changes"]
         counts = {d: sum(1 for p in c.processes if p.direction is d) for d in Travel}
@@ -263,7 +262,7 @@ class _Paper:
                 (Cell(p.name, small=p.area), Cell(p.process_id), status_cell(p.before, p.score_before),
                  status_cell(p.after, p.score_after), travel_cell(p.direction)) for p in moved[:limit]),
                 _fit((0.3, 0.14, 0.19, 0.19, 0.18))))
-            blocks += _left_out(limit, len(moved), "processes that moved", "`assurance-map changes` lists them all")
+            blocks += _left_out(limit, len(moved), "processes that moved", CHANGES_ALL)
         for title, found in (("New findings", c.findings.new), ("Resolved findings", c.findings.resolved)):
             if found:
                 blocks.append(Heading(title))
@@ -272,13 +271,13 @@ class _Paper:
                     (Cell(style.rule_title(f.rule)), severity_cell(f.severity), self.item(f),
                      Cell(" ".join(_sentence(r) for r in f.reasons))) for f in ordered[:limit]),
                     _fit((0.17, 0.1, 0.25, 0.48)), compact=True))
-                blocks += _left_out(limit, len(found), title.lower(), "`assurance-map changes` lists them all")
+                blocks += _left_out(limit, len(found), title.lower(), CHANGES_ALL)
         if acts:
             blocks.append(Heading("Actions whose RAG status moved"))
             blocks.append(Table(("Action", "Id", "Then", "Now", "Direction"), tuple(
                 (Cell(a.title), Cell(a.action_id), rag_cell(a.status_before), rag_cell(a.status_after),
                  travel_cell(a.direction)) for a in acts[:limit]), _fit((0.36, 0.12, 0.16, 0.16, 0.2))))
-            blocks += _left_out(limit, len(acts), "actions", "`assurance-map changes` lists them all")
+            blocks += _left_out(limit, len(acts), "actions", CHANGES_ALL)
         return Section(f"Changes since {c.since.name}", tuple(blocks))
 
     # -- 6 ---------------------------------------------------------------------------------
@@ -349,12 +348,15 @@ class _Paper:
         blocks: list[Block] = [Paragraph(f"Every finding at {self.state.as_of.isoformat()}, the most severe first: "
                                          f"{len(found)} in all."),
                                *_left_out(limit, len(found), "findings (the most severe first)",
-                                          "all of them are in `assurance-map gaps --format csv` and the findings "
+                                          "all of them are in \"assurance-map gaps --format csv\" and the findings "
                                           "export")]
         if rows:
             blocks.append(Table(("Rule", "Severity", "Item", "Why", "State"), rows, _fit((0.07, 0.1, 0.24, 0.47, 0.12)),
                                 compact=True))
         return Section("Appendix: every finding", tuple(blocks))
+
+
+CHANGES_ALL = 'the command "assurance-map changes" lists them all'
 
 
 def _sentence(reason: str) -> str:
