@@ -17,6 +17,7 @@ import jinja2
 import networkx as nx
 from markupsafe import Markup
 
+from graphmodel.cycle.changes import Changes
 from graphmodel.gaps.model import Report, Status
 from graphmodel.gaps.summary import summarise
 from graphmodel.gaps.whatif import WhatIf
@@ -177,18 +178,20 @@ def record_page(g: nx.MultiDiGraph, report: Report, node_id: str, *, what_if: Wh
 
 
 # -- heat map and dashboard -----------------------------------------------------
-def _heat_context(hm: HeatMap | None) -> dict[str, Any]:
-    return {"heat": hm, "lines": [(line, LINE_NAMES[line]) for line in LINES], "heat_legend": heat_legend(),
+def _heat_context(hm: HeatMap | None, changes: Changes | None = None) -> dict[str, Any]:
+    return {"heat": hm, "changes": changes, "lines": [(line, LINE_NAMES[line]) for line in LINES],
+            "heat_legend": heat_legend(),
             "status_words": style.STATUS_WORDS, "status_colours": style.STATUS_COLOURS,
             "text_colour": style.text_colour, "recency_words": style.RECENCY_WORDS}
 
 
 def heatmap_page(g: nx.MultiDiGraph, report: Report, area: str | None = None, *, page: int = 1,
-                 asset_base: str | None = None, links: bool = False) -> str:
-    """The heat map of one area or all, HEAT_ROWS processes to a page."""
+                 asset_base: str | None = None, links: bool = False, changes: Changes | None = None) -> str:
+    """The heat map of one area or all, HEAT_ROWS processes to a page; with the changes since a
+    snapshot, each process's direction of travel."""
     hm = heat_map(g, report, area, page)
     return _render("heatmap.html", "heatmap", asset_base, links, title="Assurance heat map",
-                   as_of=report.as_of, **_heat_context(hm))
+                   as_of=report.as_of, **_heat_context(hm, changes))
 
 
 def coverage_by_area(report: Report) -> list[dict[str, Any]]:
@@ -202,13 +205,15 @@ def coverage_by_area(report: Report) -> list[dict[str, Any]]:
 
 
 def dashboard_page(g: nx.MultiDiGraph, report: Report, *, asset_base: str | None = None,
-                   links: bool = True) -> str:
+                   links: bool = True, changes: Changes | None = None) -> str:
+    """Coverage by area, the findings (accepted ones apart), overdue actions and the heat map; with
+    the changes since a snapshot, the direction of travel of each area, process and action."""
     link = urls.links_for(urls.map_url) if links else _inert
     processes = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "Process")
-    heat = _heat_context(heat_map(g, report)) if processes <= HEAT_ROWS else {**_heat_context(None)}
+    heat = _heat_context(heat_map(g, report) if processes <= HEAT_ROWS else None, changes)
     return _render("dashboard.html", "dashboard", asset_base, links, title="Assurance dashboard",
-                   as_of=report.as_of, coverage=coverage_by_area(report), triage=triage(g, report, links=link),
-                   rule_title=style.rule_title, **heat)
+                   as_of=report.as_of, coverage=coverage_by_area(report),
+                   triage=triage(g, report, links=link, changes=changes), rule_title=style.rule_title, **heat)
 
 
 # -- import ---------------------------------------------------------------------

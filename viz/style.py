@@ -167,6 +167,8 @@ def theme_css() -> str:
                    f"border: {max(look.width, 2)}px {look.css_border_style} {look.border}; }}")
     for severity, colour in SEVERITY_COLOURS.items():
         out.append(f".sev-{severity.value} {{ border-left: 6px solid {colour}; }}")
+    for direction, colour in TRAVEL_COLOURS.items():
+        out.append(f".travel-{direction} {{ background: {colour}; }}")
     for kind in SCHEMA.nodes:
         look = kind_look(kind.name)
         out.append(f".kind-{kind.name} {{ background: {look.fill}; color: {look.text}; "

@@ -1,5 +1,7 @@
 """Triage: the findings in view as rows a panel member can sort and filter, worst first,
-with overdue actions grouped under the risks they were meant to reduce."""
+with overdue actions grouped under the risks they were meant to reduce. Findings the panel has
+accepted are listed apart from the open ones; given the changes since a snapshot, each process's
+class and each action's RAG status carries its direction of travel."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +10,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graphmodel.gaps.model import Report, Severity, Status
+from graphmodel.cycle.changes import Changes, Travel
+from graphmodel.gaps.model import Finding, Report, Severity, Status
 from graphmodel.gaps.rules import span_words
 
 from . import style
@@ -36,6 +39,8 @@ class Row:
     reasons: tuple[str, ...]
     url: str | None
     chain_url: str | None
+    travel: Travel | None = None  # of the process's class or the action's RAG, since the snapshot
+    acceptance: str = ""  # the panel's acceptance, in force or lapsed, in words
 
     @property
     def kind_words(self) -> str:
@@ -57,6 +62,7 @@ class OverdueAction:
     overdue: str  # "13 years overdue"
     status: str
     url: str | None
+    travel: Travel | None = None  # of its RAG status, since the snapshot
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,12 @@ class RiskGroup:
 
 @dataclass(frozen=True)
 class Triage:
-    rows: tuple[Row, ...]  # the most severe first, at most the limit
+    rows: tuple[Row, ...]  # open findings, the most severe first, at most the limit
     overdue: tuple[RiskGroup, ...]
     overdue_count: int
     headline: str
-    total: int  # findings in view other than overdue actions, before the limit
+    total: int  # open findings in view other than overdue actions, before the limit
+    accepted: tuple[Row, ...] = ()  # findings the panel has accepted (not open), at most the limit
 
     def choices(self, attr: str) -> list[str]:
         """The distinct values of one column, for its filter."""
@@ -104,29 +111,41 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _travel(changes: Changes | None, f: Finding) -> Travel | None:
+    if changes is None:
+        return None
+    moved = changes.process(f.node_id) if f.kind == "Process" else changes.action(f.node_id) \
+        if f.kind == "Action" else None
+    return moved.direction if moved else None
+
+
 def triage(g: nx.MultiDiGraph, report: Report, ids: Iterable[str] | None = None, links: Link | None = None,
-           limit: int = LIMIT) -> Triage:
-    """The findings about `ids` (default: every node of `g`): at most `limit` rows, the most severe
-    first, and the overdue actions of at most `limit` risks."""
+           limit: int = LIMIT, changes: Changes | None = None) -> Triage:
+    """The findings about `ids` (default: every node of `g`): at most `limit` open rows, the most
+    severe first, the overdue actions of at most `limit` risks, and the accepted findings apart."""
     link = links or (lambda what, key: None)
     wanted = set(g.nodes) if ids is None else set(ids)
     status_of = {a.process_id: a.status for a in report.assessments}
-    rows, late = [], []
+    rows: list[Row] = []
+    accepted: list[Row] = []
+    late: list[str] = []
     for f in report.findings:
         if f.node_id not in wanted or f.node_id not in g:
             continue
         node = g.nodes[f.node_id]["node"]
-        if f.rule == OVERDUE:
+        if f.rule == OVERDUE and f.is_open:
             late.append(f.node_id)
             continue
         words, key = _status(g, f.node_id, status_of)
-        rows.append(Row(f.rule, style.rule_title(f.rule), f.severity, f.kind, f.node_id, f.label or node.label,
-                        f.area or getattr(node, "area", None) or "", getattr(node, "owner", None) or "", words, key,
-                        f.reasons, link("record", f.node_id),
-                        link("chain", f.node_id) if f.kind == "Process" else None))
+        row = Row(f.rule, style.rule_title(f.rule), f.severity, f.kind, f.node_id, f.label or node.label,
+                  f.area or getattr(node, "area", None) or "", getattr(node, "owner", None) or "", words, key,
+                  f.reasons, link("record", f.node_id), link("chain", f.node_id) if f.kind == "Process" else None,
+                  _travel(changes, f), f.accepted.words() if f.accepted else "")
+        (rows if f.is_open else accepted).append(row)
     rows.sort(key=lambda r: r.sort_key)
+    accepted.sort(key=lambda r: r.sort_key)
     total = len(rows)
-    groups = _overdue_by_risk(g, report.as_of, late, link)
+    groups = _overdue_by_risk(g, report.as_of, late, link, changes)
     classes = {s: sum(1 for n in wanted if status_of.get(n) is s) for s in style.WORST_FIRST}
     parts = []
     if any(classes.values()):
@@ -141,17 +160,22 @@ def triage(g: nx.MultiDiGraph, report: Report, ids: Iterable[str] | None = None,
         parts.append(_count(others, "other finding", "other findings"))
     if total > limit:
         parts.append(f"the {limit} most severe of {total} findings are listed")
-    return Triage(tuple(rows[:limit]), groups[:limit], len(late), "; ".join(parts) or "No findings in view", total)
+    if accepted:
+        parts.append(_count(len(accepted), "finding accepted by the panel", "findings accepted by the panel"))
+    return Triage(tuple(rows[:limit]), groups[:limit], len(late), "; ".join(parts) or "No findings in view", total,
+                  tuple(accepted[:limit]))
 
 
-def _overdue_by_risk(g: nx.MultiDiGraph, as_of: dt.date, late: list[str], link: Link) -> tuple[RiskGroup, ...]:
+def _overdue_by_risk(g: nx.MultiDiGraph, as_of: dt.date, late: list[str], link: Link,
+                     changes: Changes | None = None) -> tuple[RiskGroup, ...]:
     by_risk: dict[str | None, list[OverdueAction]] = {}
     for aid in late:
         node = g.nodes[aid]["node"]
         due = node.target_date
         overdue = f"{span_words(due, as_of)} overdue" if due else "overdue"
+        moved = changes.action(aid) if changes else None
         row = OverdueAction(aid, node.label, node.owner or "", due, overdue, node.status or "no status",
-                            link("record", aid))
+                            link("record", aid), moved.direction if moved else None)
         risks = sorted(r for _, r, rel in g.out_edges(aid, keys=True) if rel == "MITIGATES") or [None]
         for risk in risks:
             by_risk.setdefault(risk, []).append(row)

@@ -56,6 +56,11 @@ def heatmap_url(fmt: str | None = None, **params: object) -> str:
     return _query("/views/heatmap" + (f".{fmt}" if fmt else ""), params)
 
 
+def paper_url(fmt: str, **params: object) -> str:
+    """The panel paper as "pdf" or "docx"."""
+    return _query(f"/papers/current.{fmt}", params)
+
+
 def asset_url(name: str) -> str:
     return f"{ASSET_BASE}/{_seg(name)}"
 

@@ -155,6 +155,14 @@ def changes_for(request: Request, store: Store, since: str | None, until: str | 
                    now=cache.state)
 
 
+def travel_for(request: Request, store: Store, since: str | None, as_of: dt.date | None) -> Changes | None:
+    """The changes the pages show directions of travel from: since the snapshot named, else since the
+    latest at or before the as-of date; None when there is no such snapshot yet."""
+    if since is None and snapshots.latest(store, as_of or dt.date.today()) is None:
+        return None
+    return changes_for(request, store, since, None, as_of)
+
+
 @router.get("/changes", response_model=ChangesOut, summary="Direction of travel since a snapshot",
             description="Processes (class and strength), areas (coverage), findings (new, resolved, persisting), "
                         "actions (RAG status) and nodes (added, removed, changed) between a snapshot and the map now "

@@ -10,12 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graphmodel.gaps import Report, what_if
 from graphmodel.store import Store
+from graphmodel.store.records import NAME_MAX
 from viz import assets, heatmap, pages, urls
 
 from ..auth import COOKIE, Role, recognise
 from ..deps import Area, AsOf, Editor, StoreDep, Viewer
 from ..problems import RESPONSES, area_resource
 from ..reports import policy_for, report_for
+from .snapshots import travel_for
 
 router = APIRouter(tags=["views"], default_response_class=HTMLResponse,
                    responses={k: RESPONSES[k] for k in (401, 403, 404, 503)})
@@ -35,10 +37,16 @@ def home() -> RedirectResponse:
     return RedirectResponse(urls.dashboard_url(), status_code=303)
 
 
-@router.get(urls.dashboard_url(), summary="Coverage per area, counts per rule, findings and the heat map")
-def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None) -> str:
+SinceSnapshot = Annotated[str | None, Query(max_length=NAME_MAX, description="Directions of travel since this "
+                                           "snapshot (default: the latest at or before the as-of date).")]
+
+
+@router.get(urls.dashboard_url(), summary="Coverage per area, counts per rule, findings and the heat map",
+            description="With a snapshot taken, each area, process and action shows its direction of travel since it.")
+def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
-    return pages.dashboard_page(g, report, asset_base=urls.ASSET_BASE)
+    return pages.dashboard_page(g, report, asset_base=urls.ASSET_BASE,
+                                changes=travel_for(request, store, since, as_of))
 
 
 @router.get(urls.map_url(), summary="The whole map")
@@ -93,9 +101,10 @@ def record_view(request: Request, node_id: str, store: StoreDep, who: Viewer,
 
 @router.get(urls.heatmap_url(), summary="Processes by line of defence, coloured by opinion and recency")
 def heatmap_page(request: Request, store: StoreDep, _: Viewer, area: Area = None, page: HeatPage = 1,
-                 as_of: AsOf = None) -> str:
+                 as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
-    return pages.heatmap_page(g, report, area, page=page, asset_base=ASSET_BASE, links=True)
+    return pages.heatmap_page(g, report, area, page=page, asset_base=ASSET_BASE, links=True,
+                              changes=travel_for(request, store, since, as_of))
 
 
 IMAGES = {"png": ("image/png", heatmap.heatmap_png), "svg": ("image/svg+xml", heatmap.heatmap_svg)}
