@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graphmodel.models import node_from_dict
+from graphmodel.models import Edge, node_from_dict
 from tests.test_api import ORDER, as_role, settings
 from tests.test_store_conformance import small_map
 
@@ -129,3 +129,23 @@ def test_cycle_roles(keyed, method, url, body, least):
             assert r.status_code not in (401, 403, 500), (role, r.status_code, r.text)
         else:
             assert r.status_code == 403 and least in r.json()["detail"], (role, r.status_code, r.text)
+
+
+def test_pages_show_the_direction_of_travel_once_a_snapshot_is_taken(client, store):
+    before = client.get("/dashboard").text
+    assert "No snapshot yet" in before and "Since " not in before
+    assert client.post("/snapshots", json={"name": "JARAP <March> 2026", "as_of": "2026-03-31"}).status_code == 201
+    store.upsert([node_from_dict("AssuranceSource", {"id": "S3", "name": "Audit of recruitment", "line": 3,
+                                                     "opinion": "substantial", "last_assured": "2026-05-01"})],
+                 [Edge(source="S3", rel="ASSURES", target="P2")])
+    assert client.post("/acceptances", json={**ACCEPT, "rule": "G1", "node_id": "P3"}).status_code == 201
+    page = client.get("/dashboard", params={"as_of": "2026-06-30"}).text
+    assert "Since JARAP &lt;March&gt; 2026" in page and "<March>" not in page
+    assert 'class="chip travel travel-improved"' in page  # People: recruitment now assured independently
+    assert "Accepted by the panel (not open)" not in page  # judged before the acceptance was made
+    now = client.get("/dashboard").text
+    assert "Accepted by the panel (not open)" in now and "Spot checks suffice for now" in now
+    heat = client.get("/views/heatmap", params={"as_of": "2026-06-30"}).text
+    assert heat.count('class="travel travel-') == 3  # one per process
+    assert client.get("/dashboard", params={"since": "JARAP May"}).status_code == 404
+    assert "Since " not in client.get("/dashboard", params={"as_of": "2026-01-01"}).text  # no snapshot that early

@@ -3,6 +3,18 @@
    the controls are buttons and selects. */
 (function () {
   "use strict";
+  // A printed page shows every overdue group, open or not; the screen goes back as it was.
+  var closed = [];
+  window.addEventListener("beforeprint", function () {
+    closed = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    closed.forEach(function (d) { d.open = false; });
+    closed = [];
+  });
   document.querySelectorAll("table[data-triage]").forEach(function (table) {
     var section = table.closest("section") || document;
     var body = table.tBodies[0];
