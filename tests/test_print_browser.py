@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -65,7 +66,7 @@ def test_the_dashboard_prints_with_its_colours_and_directions(app_url, browser):
     assert "R3-A1" in text  # an overdue group closed on screen is open on paper
     first = sorted(SHOTS.glob("dashboard-*.png"))[0]
     with Image.open(first) as img:
-        colours = {c for _, c in img.convert("RGB").getcolors(maxcolors=1 << 20) or []}
+        colours: set[Any] = {c for _, c in img.convert("RGB").getcolors(maxcolors=1 << 20) or []}
     assert any(all(abs(a - b) <= 8 for a, b in zip(c, UNCOVERED_RED, strict=True)) for c in colours)
 
 
