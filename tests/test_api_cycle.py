@@ -147,5 +147,9 @@ def test_pages_show_the_direction_of_travel_once_a_snapshot_is_taken(client, sto
     assert "Accepted by the panel (not open)" in now and "Spot checks suffice for now" in now
     heat = client.get("/views/heatmap", params={"as_of": "2026-06-30"}).text
     assert heat.count('class="travel travel-') == 3  # one per process
+    record = client.get("/views/record/P2", params={"as_of": "2026-06-30"}).text
+    assert "travel-improved" in record and "since JARAP &lt;March&gt; 2026" in record
+    action = client.get("/views/record/R1-A1", params={"as_of": "2026-06-30"}).text
+    assert "RAG status: amber" in action and "travel-unchanged" in action
     assert client.get("/dashboard", params={"since": "JARAP May"}).status_code == 404
     assert "Since " not in client.get("/dashboard", params={"as_of": "2026-01-01"}).text  # no snapshot that early

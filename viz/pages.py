@@ -164,7 +164,8 @@ def chain_page(g: nx.MultiDiGraph, report: Report, process_id: str, **kw: Any) -
 
 
 def record_page(g: nx.MultiDiGraph, report: Report, node_id: str, *, what_if: WhatIf | None = None,
-                can_what_if: bool = False, asset_base: str | None = None, links: bool = True) -> str:
+                can_what_if: bool = False, asset_base: str | None = None, links: bool = True,
+                changes: Changes | None = None) -> str:
     """One item's record: fields, sources, findings, oversight chain, links, and what-if."""
     link = urls.links_for(urls.map_url, record_id=node_id) if links else _inert
     rec = record(g, report, node_id, links=link, what_if=what_if, can_what_if=can_what_if and links)
@@ -174,7 +175,8 @@ def record_page(g: nx.MultiDiGraph, report: Report, node_id: str, *, what_if: Wh
                    title=f"{style.kind_words(rec.kind)}: {rec.node.label}",
                    as_of=report.as_of, rec=rec, status_words=style.STATUS_WORDS, rule_title=style.rule_title,
                    kind_words=style.kind_words(rec.kind), kind_description=SCHEMA.node(rec.kind).description,
-                   what_if_self=own)
+                   what_if_self=own, since=changes.since.name if changes else None,
+                   travel=(changes.process(node_id) or changes.action(node_id)) if changes else None)
 
 
 # -- heat map and dashboard -----------------------------------------------------

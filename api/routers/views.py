@@ -88,7 +88,7 @@ def chain_view(request: Request, process_id: str, store: StoreDep, _: Viewer, as
             description="With `withdraw` (analysts and above): what would change if those sources were withdrawn.")
 def record_view(request: Request, node_id: str, store: StoreDep, who: Viewer,
                 withdraw: Annotated[list[str] | None, Query(description="Assurance sources to withdraw (what-if).")]
-                = None, as_of: AsOf = None) -> str:
+                = None, as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
     can_what_if = who.role >= Role.analyst
     result = None
@@ -96,7 +96,8 @@ def record_view(request: Request, node_id: str, store: StoreDep, who: Viewer,
         if not can_what_if:
             raise HTTPException(403, f"what-if needs the analyst role; {who.name} has {who.role.name}")
         result = what_if(store, withdraw=withdraw, as_of=report.as_of, policy=policy_for(request))
-    return pages.record_page(g, report, node_id, what_if=result, can_what_if=can_what_if, asset_base=ASSET_BASE)
+    return pages.record_page(g, report, node_id, what_if=result, can_what_if=can_what_if, asset_base=ASSET_BASE,
+                             changes=travel_for(request, store, since, as_of))
 
 
 @router.get(urls.heatmap_url(), summary="Processes by line of defence, coloured by opinion and recency")
