@@ -15,6 +15,7 @@ from graphmodel.cycle.acceptances import Kept
 from graphmodel.cycle.changes import Changes, Travel
 from graphmodel.cycle.snapshots import MapState
 from graphmodel.gaps.model import Assessment, Finding, Severity, Status
+from graphmodel.gaps.rules import RULES
 from graphmodel.gaps.summary import summarise
 from graphmodel.schema import LINE_NAMES, LINES
 from viz import style
@@ -345,8 +346,14 @@ class _Paper:
                       Cell("open" if f.accepted is None else ("accepted" if f.accepted.in_force else "lapsed"),
                            small=f"by {f.accepted.by}" if f.accepted else ""))
                      for f in found[:limit])
+        by_rule = [(rule, [f for f in found if f.rule == rule]) for rule in RULES]
+        counts = Table(("Rule", "Severity", "Findings", "Open", "Accepted", "Listed below"), tuple(
+            (Cell(style.rule_title(rule)), severity_cell(group[0].severity), Cell(str(len(group))),
+             Cell(str(sum(1 for f in group if f.is_open))), Cell(str(sum(1 for f in group if not f.is_open))),
+             Cell(str(sum(1 for f in found[:limit] if f.rule == rule))))
+            for rule, group in by_rule if group), _fit((0.34, 0.14, 0.13, 0.13, 0.13, 0.13)), compact=True)
         blocks: list[Block] = [Paragraph(f"Every finding at {self.state.as_of.isoformat()}, the most severe first: "
-                                         f"{len(found)} in all."),
+                                         f"{len(found)} in all."), *((counts,) if found else ()),
                                *_left_out(limit, len(found), "findings (the most severe first)",
                                           "all of them are in \"assurance-map gaps --format csv\" and the findings "
                                           "export")]
