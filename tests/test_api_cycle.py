@@ -151,5 +151,7 @@ def test_pages_show_the_direction_of_travel_once_a_snapshot_is_taken(client, sto
     assert "travel-improved" in record and "since JARAP &lt;March&gt; 2026" in record
     action = client.get("/views/record/R1-A1", params={"as_of": "2026-06-30"}).text
     assert "RAG status: amber" in action and "travel-unchanged" in action
+    beside = client.get("/views/map", params={"as_of": "2026-06-30", "plans": 1}).text
+    assert "travel-unchanged" in beside  # the overdue action R1-A1, in the findings beside the graph
     assert client.get("/dashboard", params={"since": "JARAP May"}).status_code == 404
     assert "Since " not in client.get("/dashboard", params={"as_of": "2026-01-01"}).text  # no snapshot that early

@@ -93,16 +93,18 @@ def network_page(g: nx.MultiDiGraph, report: Report, *, title: str, subtitle: st
                  asset_base: str | None = None, links: bool = False, focus: str | None = None,
                  expand: str | None = None, page: int = 1, context: nx.MultiDiGraph | None = None,
                  page_url: Callable[..., str] | None = None, params: dict[str, Any] | None = None,
-                 plans_toggle: str | None = None, chain: Chain | None = None, view: str = "map") -> str:
+                 plans_toggle: str | None = None, chain: Chain | None = None, view: str = "map",
+                 changes: Changes | None = None) -> str:
     """An interactive view of `g`: the drawing, its legend and filters, and the findings in view
-    as a table beside it. With `links`, boxes and rows lead to records and other views;
-    `page_url(**params)` is this page's own URL, for opening an area in place."""
+    as a table beside it (with directions of travel, given the changes since a snapshot). With
+    `links`, boxes and rows lead to records and other views; `page_url(**params)` is this page's
+    own URL, for opening an area in place."""
     link = urls.links_for(page_url or _no_page, **(params or {})) if links else _inert
     drawing = build_drawing(g, report, focus=focus, expand=expand, page=page, context=context, links=link,
                             chain=chain)
     drawing.view = view
     items = drawing.item_ids
-    table = triage(context if context is not None else g, report, items, link)
+    table = triage(context if context is not None else g, report, items, link, changes=changes)
     areas = sorted({a for n in drawing.nodes for a in n["areas"]})
     return _render(
         "network.html", "network", asset_base, links,

@@ -26,6 +26,8 @@ Expand = Annotated[str | None, Query(description="At area level (a large map): t
 Page = Annotated[int, Query(ge=1, description="Which page of the opened area's processes, worst first.")]
 Plans = Annotated[bool, Query(description="Also draw risks and actions.")]
 HeatPage = Annotated[int, Query(ge=1, description=f"Which {heatmap.HEAT_ROWS} processes of the selection.")]
+SinceSnapshot = Annotated[str | None, Query(max_length=NAME_MAX, description="Directions of travel since this "
+                                           "snapshot (default: the latest at or before the as-of date).")]
 
 
 def _analysed(request: Request, store: Store, as_of: dt.date | None) -> tuple[nx.MultiDiGraph, Report]:
@@ -35,10 +37,6 @@ def _analysed(request: Request, store: Store, as_of: dt.date | None) -> tuple[nx
 @router.get("/", include_in_schema=False)
 def home() -> RedirectResponse:
     return RedirectResponse(urls.dashboard_url(), status_code=303)
-
-
-SinceSnapshot = Annotated[str | None, Query(max_length=NAME_MAX, description="Directions of travel since this "
-                                           "snapshot (default: the latest at or before the as-of date).")]
 
 
 @router.get(urls.dashboard_url(), summary="Coverage per area, counts per rule, findings and the heat map",
@@ -51,37 +49,43 @@ def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, 
 
 @router.get(urls.map_url(), summary="The whole map")
 def whole_map(request: Request, store: StoreDep, _: Viewer, expand: Expand = None, page: Page = 1,
-              plans: Plans = False, as_of: AsOf = None) -> str:
+              plans: Plans = False, as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
-    return pages.map_page(g, report, expand=expand, page=page, plans=plans, asset_base=ASSET_BASE, links=True)
+    return pages.map_page(g, report, expand=expand, page=page, plans=plans, asset_base=ASSET_BASE, links=True,
+                          changes=travel_for(request, store, since, as_of))
 
 
 @router.get(urls.gaps_url(), summary="Items with findings, in context")
 def gaps_view(request: Request, store: StoreDep, _: Viewer, expand: Expand = None, page: Page = 1,
-              as_of: AsOf = None) -> str:
+              as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
-    return pages.gaps_page(g, report, expand=expand, page=page, asset_base=ASSET_BASE, links=True)
+    return pages.gaps_page(g, report, expand=expand, page=page, asset_base=ASSET_BASE, links=True,
+                           changes=travel_for(request, store, since, as_of))
 
 
 @router.get("/views/area/{area}", summary="One area's processes, their sources and routes to the panel")
 def area_view(request: Request, area: str, store: StoreDep, _: Viewer, page: Page = 1, plans: Plans = False,
-              as_of: AsOf = None) -> str:
+              as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
     with area_resource(area):
-        return pages.area_page(g, report, area, page=page, plans=plans, asset_base=ASSET_BASE, links=True)
+        return pages.area_page(g, report, area, page=page, plans=plans, asset_base=ASSET_BASE, links=True,
+                               changes=travel_for(request, store, since, as_of))
 
 
 @router.get("/views/node/{node_id:path}", summary="The neighbourhood of one item, centred on it")
 def node_view(request: Request, node_id: str, store: StoreDep, _: Viewer,
-              depth: Annotated[int, Query(ge=0, le=6)] = 2, as_of: AsOf = None) -> str:
+              depth: Annotated[int, Query(ge=0, le=6)] = 2, as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
-    return pages.node_page(g, report, node_id, depth, asset_base=ASSET_BASE, links=True)
+    return pages.node_page(g, report, node_id, depth, asset_base=ASSET_BASE, links=True,
+                           changes=travel_for(request, store, since, as_of))
 
 
 @router.get("/views/chain/{process_id:path}", summary="A process's oversight chain up to the panel")
-def chain_view(request: Request, process_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> str:
+def chain_view(request: Request, process_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None,
+               since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
-    return pages.chain_page(g, report, process_id, asset_base=ASSET_BASE, links=True)
+    return pages.chain_page(g, report, process_id, asset_base=ASSET_BASE, links=True,
+                            changes=travel_for(request, store, since, as_of))
 
 
 @router.get("/views/record/{node_id:path}", summary="One item's record: fields, sources, findings, chain and links",

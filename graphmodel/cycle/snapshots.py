@@ -18,7 +18,7 @@ from ..errors import Conflict, CorruptData, NotFound
 from ..gaps import Policy, Report, analyse
 from ..gaps.render import report_json
 from ..store.base import Store, graph_from_lists, graph_lists, iso_date
-from ..store.records import SnapshotInfo, SnapshotRecord, snapshot_key, snapshot_name
+from ..store.records import BY_MAX, SnapshotInfo, SnapshotRecord, check_text, snapshot_key, snapshot_name
 
 __all__ = ["MapState", "current", "take", "load", "latest", "encode", "decode", "snapshot_key"]
 
@@ -58,6 +58,7 @@ def take(store: Store, name: str, *, by: str, as_of: dt.date | None = None, poli
          now: dt.datetime | None = None) -> SnapshotInfo:
     """Freeze the map and its report under `name` (new, whatever its case: Conflict otherwise)."""
     name = snapshot_name(name)
+    by = check_text(by, "taken_by", BY_MAX, "snapshot")
     if any(i.key == snapshot_key(name) for i in store.list_snapshots()):
         raise Conflict(f"a snapshot named {name!r} already exists; snapshots are never replaced, so choose "
                        "another name")  # said before the work of reading the map; the store checks again
