@@ -5,6 +5,7 @@ operation described with examples that work on the bundled demo map (`assurance-
 The pages carry no inline script, so a Content-Security-Policy of script-src 'self' holds."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response
 
 from graphmodel.errors import NotFound
+from loaders.bundled import DEMO_SNAPSHOT
 
 _VENDOR = Path(fastapi_offline.__file__).resolve().parent / "static"
 _OWN = Path(__file__).resolve().parent / "static"
@@ -61,8 +63,13 @@ PARAMS: dict[str, Any] = {
     "area": "People", "process_id": "PE-P4", "rule_id": "G1", "rule": ["G1", "G3"], "as_of": "2026-03-31",
     "rel": "ASSURES", "direction": "in", "offset": 0, "limit": 100, "explain": True, "expand": "People", "page": 1,
     "plans": True, "depth": 2, "withdraw": ["IQ-S3"], "fmt": "png", "dry_run": True, "adapter": "auto",
-    "source": "IQ-S3", "target": "IQ-P1",
+    "source": "IQ-S3", "target": "IQ-P1", "since": DEMO_SNAPSHOT, "name": DEMO_SNAPSHOT,
     "token": "token-returned-by-POST-imports-preview",  # staged imports are made by a preview, not the demo map
+}
+# Where a parameter's example differs by operation.
+OPERATION_PARAMS: dict[tuple[str, str], dict[str, Any]] = {
+    ("get", "/papers/current.{fmt}"): {"fmt": "pdf"},
+    ("delete", "/acceptances"): {"rule": "G1", "node_id": "PE-P4"},
 }
 BODIES = {
     ("post", "/edges"): {"source": "IQ-S3", "rel": "ASSURES", "target": "IQ-P2", "note": "Covers both processes"},
@@ -71,7 +78,15 @@ BODIES = {
     ("post", "/gaps/what-if"): {"withdraw": ["IQ-S3"], "opinions": {"PE-S2": "limited"}, "as_of": "2026-03-31"},
     ("post", "/imports/{token}"): {"adapter": "auto", "prefix": "TV",
                                    "columns": {"R/A/G": "status", "Officer remarks": "update", "Quarter": "ignore"}},
+    ("post", "/snapshots"): {"name": "JARAP June 2026", "as_of": "2026-06-30"},
 }
+
+
+def _review_date() -> str:
+    """An acceptance's review date must be in the future: half a year from the day the docs are made."""
+    return (dt.date.today() + dt.timedelta(days=182)).isoformat()
+
+
 DESCRIPTIONS = {
     ("get", "/health"): "Whether the service can reach its store, with counts of nodes and edges by kind. "
                         "Needs no key.",
@@ -111,8 +126,28 @@ DESCRIPTIONS = {
                                "Needs the viewer role.",
     ("get", "/views/heatmap.{fmt}"): "The heat map as a PNG or SVG image for panel papers, per area on large "
                                      "maps. Needs the viewer role.",
-    ("get", "/audit"): "Every write (import, edit, delete): who, when and what, oldest first. Needs the admin "
-                       "role.",
+    ("get", "/audit"): "Every write (import, edit, delete, snapshot, acceptance): who, when and what, oldest "
+                       "first. Needs the admin role.",
+    ("get", "/snapshots"): "Every snapshot of the map and its gap report, by as-of date. Needs the viewer role.",
+    ("post", "/snapshots"): "Freezes the whole map and its gap report under a new name (409 when the name is "
+                            "taken, whatever its case). Needs the editor role; recorded in the audit log.",
+    ("get", "/snapshots/{name}"): "One snapshot and the gap report it froze. Needs the viewer role.",
+    ("delete", "/snapshots/{name}"): "Deletes a snapshot. Needs the admin role; recorded in the audit log.",
+    ("get", "/changes"): "The direction of travel since a snapshot (default: the latest at or before the as-of "
+                         "date): every process, area and action improved, worsened, unchanged, new or removed; "
+                         "findings new, resolved and persisting; nodes added, removed and changed. Needs the viewer "
+                         "role.",
+    ("get", "/acceptances"): "The gaps the panel has accepted, each in force, due for review, lapsed (and why) or "
+                             "resolved. Needs the viewer role.",
+    ("post", "/acceptances"): "Accepts a finding that holds today until a review date; it stays in every report, "
+                              "marked, until then or until its evidence changes. Needs the editor role; recorded "
+                              "in the audit log.",
+    ("delete", "/acceptances"): "Withdraws the acceptance of a gap. Needs the editor role; recorded in the audit "
+                                "log.",
+    ("get", "/papers/current.{fmt}"): "The panel paper as PDF or Word: coverage with its direction of travel, the "
+                                      "heat map, high-severity findings with owners, changes since the snapshot, "
+                                      "accepted gaps, overdue actions by risk and every finding. Needs the viewer "
+                                      "role.",
 }
 NODE_DESCRIPTIONS = {
     "get": "Reads need the viewer role.", "post": "Writes need the editor role and are recorded in the audit log.",
@@ -134,10 +169,13 @@ def enrich(spec: dict[str, Any]) -> None:
             if not op.get("description"):
                 op["description"] = DESCRIPTIONS.get((method, path)) or (
                     f"{op.get('summary', '')}. {NODE_DESCRIPTIONS[method]}" if kind else op.get("summary", ""))
+            own = OPERATION_PARAMS.get((method, path), {})
             for p in op.get("parameters", []):
                 if "example" in p or p["in"] in ("header", "cookie"):
                     continue
-                if p["name"] == "node_id":
+                if p["name"] in own:
+                    p["example"] = own[p["name"]]
+                elif p["name"] == "node_id":
                     p["example"] = DEMO_IDS.get(kind or "", "PE-P4")
                 elif p["name"] in PARAMS and not (kind and p["name"] in ("area", "source", "target")):
                     p["example"] = PARAMS[p["name"]]
@@ -148,7 +186,11 @@ def enrich(spec: dict[str, Any]) -> None:
             body = op.get("requestBody", {}).get("content", {}).get("application/json")
             if body is not None:
                 example = BODIES.get((method, path))
-                if kind and method == "post":
+                if (method, path) == ("post", "/acceptances"):
+                    example = {"rule": "G1", "node_id": "PE-P4", "by": "JARAP, 31 March 2026",
+                               "reason": "Leavers are checked in the HR audit planned for next year",
+                               "review": _review_date()}
+                elif kind and method == "post":
                     example = NEW_NODES[kind]
                 elif kind and method == "put":
                     example = {**NEW_NODES[kind], "id": DEMO_IDS[kind]}
