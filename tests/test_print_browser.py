@@ -16,7 +16,7 @@ from PIL import Image
 
 from api.app import create_app
 from api.settings import Settings
-from graphmodel.cycle import acceptances, snapshots
+from graphmodel.cycle import acceptances
 from graphmodel.store.embedded import EmbeddedStore
 from loaders.bundled import load_demo
 from tests.browser.chromium import visit
@@ -31,8 +31,7 @@ UNCOVERED_RED = (0xb2, 0x18, 0x2b)
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     store = EmbeddedStore(tmp_path_factory.mktemp("print") / "store.json")
-    load_demo(store)
-    snapshots.take(store, "JARAP March 2026", by="officer", as_of=dt.date(2026, 3, 31))
+    load_demo(store)  # with its snapshot, JARAP March 2026
     acceptances.accept(store, "G2", "PE-P2", by="JARAP, 31 March 2026", reason="PDR returns suffice for now",
                        review=dt.date(2026, 12, 31), on=dt.date(2026, 3, 31))
     settings = Settings(audit_log=tmp_path_factory.mktemp("audit") / "audit.jsonl")
