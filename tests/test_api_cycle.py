@@ -4,26 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from graphmodel.models import Edge, node_from_dict
-from tests.test_api import ORDER, as_role, settings
-from tests.test_store_conformance import small_map
+from tests import test_api
+from tests.test_api import ORDER, as_role
 
-
-@pytest.fixture
-def client(store, tmp_path):
-    small_map(store)
-    with TestClient(create_app(settings(tmp_path), store)) as c:
-        yield c
-
-
-@pytest.fixture
-def keyed(store, tmp_path):
-    small_map(store)
-    with TestClient(create_app(settings(tmp_path, keys=True), store)) as c:
-        yield c
+client, keyed = test_api.client, test_api.keyed  # the API's fixtures: the small map on each store
 
 REVIEW = (dt.date.today() + dt.timedelta(days=90)).isoformat()
 ACCEPT = {"rule": "g2", "node_id": "P2", "by": "JARAP, this quarter", "reason": "Spot checks suffice for now",

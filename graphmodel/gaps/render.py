@@ -148,11 +148,16 @@ def _findings(w: Callable[[str], None], findings: Iterable[Finding]) -> None:
         if group:
             w(f"  {title}:")
         for f in group:
-            w(f"  {f.rule:<4} {f.severity.value:<6} {f.kind} {f.node_id}: {f.label}")
-            for reason in f.reasons:
-                w(f"         - {reason}")
-            if f.accepted:
-                w(f"         * {f.accepted.words()}")
+            _finding(w, f, "  ")
+
+
+def _finding(w: Callable[[str], None], f: Finding, indent: str) -> None:
+    """One finding: rule, severity and item, then its reasons and any acceptance."""
+    w(f"{indent}{f.rule:<4} {f.severity.value:<6} {f.kind} {f.node_id}: {f.label}")
+    for reason in f.reasons:
+        w(f"{indent}       - {reason}")
+    if f.accepted:
+        w(f"{indent}       * {f.accepted.words()}")
 
 
 # -- the panel cycle: snapshots, changes, accepted gaps ----------------------------------------
@@ -224,9 +229,7 @@ def write_changes_table(changes: Changes, out: TextIO) -> None:
         if findings:
             w(f"  {title}:")
         for found in findings:
-            w(f"    {found.rule:<4} {found.severity.value:<6} {found.kind} {found.node_id}: {found.label}")
-            for reason in found.reasons:
-                w(f"           - {reason}")
+            _finding(w, found, "    ")
     actions = [a for a in changes.actions if a.direction != "unchanged"]
     w()
     w(f"Actions whose RAG status moved: {len(actions)} of {len(changes.actions)}")
