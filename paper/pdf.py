@@ -30,10 +30,11 @@ def html(doc: Document) -> str:
 
 
 def pdf_bytes(doc: Document) -> bytes:
+    # Their progress notes (some written as WeasyPrint is imported) are not for users.
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     from weasyprint import HTML
 
-    for name in ("weasyprint", "weasyprint.progress", "fontTools"):  # their progress notes are not for users
-        logging.getLogger(name).setLevel(logging.ERROR)
     # Nothing outside the page is fetched: no base URL, and the page links to nothing.
     data: bytes = HTML(string=html(doc), base_url=None).write_pdf()
     return data

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +215,11 @@ def test_the_command_writes_both_formats_from_one_build(tmp_path, capsys, monkey
     assert "written as .pdf or .docx" in capsys.readouterr().err
     assert main(["--store", str(path), "paper", "--out", str(tmp_path / "x.pdf"), "--since", "JARAP May"]) == 2
     assert not (tmp_path / "x.pdf").exists()
+    # As a shell runs it: one line said, and nothing of the layout engine's progress on standard error.
+    run = subprocess.run([sys.executable, "-m", "api.cli", "--store", str(path), "paper", "--out",
+                          str(tmp_path / "y.pdf"), "--as-of", "2024-07-31"], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], env={**os.environ})
+    assert run.returncode == 0 and run.stdout.startswith("Wrote ") and run.stderr == "", run.stderr
 
 
 def test_papers_over_http(store, tmp_path):
