@@ -46,11 +46,12 @@ def _field(paragraph: Any, code: str) -> None:
         run._r.append(el)
 
 
-def _repeat_header(row: Any) -> None:
+def _row_flag(row: Any, flag: str) -> None:
+    """w:tblHeader repeats a row at the top of each page; w:cantSplit keeps a row on one page."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    el = OxmlElement("w:tblHeader")
+    el = OxmlElement(f"w:{flag}")
     el.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(el)
 
@@ -76,14 +77,15 @@ def _table(d: Any, t: Table, width_mm: float) -> None:
     table.style = "Table Grid"
     table.autofit = False
     head = table.rows[0]
-    _repeat_header(head)
+    _row_flag(head, "tblHeader")
     for i, name in enumerate(t.columns):
         cell = head.cells[i]
         _shade(cell, HEADER_FILL)
         _text(cell.paragraphs[0], name, size=size, bold=True, colour="#FFFFFF")
     for row in t.rows:
-        cells = table.add_row().cells
-        for cell, c in zip(cells, row, strict=True):
+        added = table.add_row()
+        _row_flag(added, "cantSplit")
+        for cell, c in zip(added.cells, row, strict=True):
             _cell(cell, c, size)
     for i, share in enumerate(t.widths):  # the grid (LibreOffice reads it) and every cell (Word does)
         table.columns[i].width = Mm(width_mm * share)

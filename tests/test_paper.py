@@ -146,6 +146,7 @@ def test_the_word_paper_reads_back(files):
     assert uncovered and 'w:fill="B2182B"' in uncovered[0]
     assert any(text.startswith("↑ improved") for text, _ in cells)
     assert all("w:tblHeader" in t.rows[0]._tr.xml for t in d.tables)  # headers repeat on each page
+    assert all("w:cantSplit" in row._tr.xml for t in d.tables for row in t.rows[1:])  # rows stay whole
     assert any(text.startswith("in force") for text, _ in cells)
 
 
