@@ -5,6 +5,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+SHOWN = 200  # characters of a value or id a problem repeats: an error never echoes a megabyte back
+
+
+def _shown(value: Any) -> Any:
+    return value[:SHOWN - 3] + "..." if isinstance(value, str) and len(value) > SHOWN else value
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -13,6 +19,10 @@ class Problem:
     id: str | None = None
     field: str | None = None
     value: Any = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", _shown(self.id))
+        object.__setattr__(self, "value", _shown(self.value))
 
     def __str__(self) -> str:
         where = " ".join(p for p in (

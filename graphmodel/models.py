@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 import pydantic
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
-from . import values
+from . import text, values
 from .errors import Problem, ValidationError
 from .schema import KEY, SCHEMA, Field, NodeKind
 
@@ -53,6 +53,8 @@ def _field_info(f: Field) -> Any:
         kwargs.update(ge=lo, le=hi)
     if f.type is str and f.required:
         kwargs["min_length"] = 1
+    if f.type is str and not f.choices:
+        kwargs["max_length"] = text.ID_MAX if f.name == KEY else text.TEXT_MAX if f.long else text.LINE_MAX
     default = ... if f.required else f.default
     return pydantic.Field(default, **kwargs)
 
@@ -63,6 +65,9 @@ def _normaliser(spec: NodeKind) -> Any:
     def normalise(cls: type[Node], value: Any, info: pydantic.ValidationInfo) -> Any:
         f = by_name[info.field_name or ""]
         if isinstance(value, str):
+            if f.type is str:  # the rules every stored text obeys, whoever wrote it
+                value = text.clean_id(value) if f.name == KEY else text.clean_text(
+                    value, text.TEXT_MAX if f.long else text.LINE_MAX)
             value = value.strip()
             if value == "" and not f.required:
                 return f.default
@@ -73,8 +78,8 @@ def _normaliser(spec: NodeKind) -> Any:
                 return getattr(values, f"normalise_{f.normaliser}")(value)
         if f.type is int and isinstance(value, bool):  # True is not a line or a score
             raise ValueError("expected a whole number")
-        if f.type is dt.date and isinstance(value, dt.datetime):
-            return value.date()
+        if f.type is dt.date and value is not None:
+            return values.strict_date(value)  # a date, or YYYY-MM-DD text: never a number of seconds
         return value
 
     return normalise
@@ -89,7 +94,8 @@ def build_model(model_name: str, /, **kwargs: Any) -> type[BaseModel]:
 
 def _model(spec: NodeKind) -> type[Node]:
     fields = {f.name: (_annotation(f), _field_info(f)) for f in spec.fields if f.name != KEY}
-    fields[KEY] = (str, pydantic.Field(..., min_length=1, description="Stable identifier, unique across the map."))
+    fields[KEY] = (str, pydantic.Field(..., min_length=1, max_length=text.ID_MAX,
+                                       description="Stable identifier, unique across the map."))
     validators = {"_normalise": field_validator("*", mode="before")(_normaliser(spec))}
     model = cast(type[Node], build_model(spec.name, __base__=Node, __validators__=validators, **fields))
     model.kind = spec.name
@@ -107,15 +113,25 @@ class Edge(BaseModel):
     """A directed, typed link between two nodes; (source, rel, target) identifies it."""
 
     model_config = _CONFIG
-    source: str = pydantic.Field(min_length=1)
+    source: str = pydantic.Field(min_length=1, max_length=text.ID_MAX)
     rel: EdgeRel
-    target: str = pydantic.Field(min_length=1)
-    note: str | None = None
+    target: str = pydantic.Field(min_length=1, max_length=text.ID_MAX)
+    note: str | None = pydantic.Field(None, max_length=text.LINE_MAX)
 
     @field_validator("rel", mode="before")
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper().replace(" ", "_").replace("-", "_") if isinstance(value, str) else value
+
+    @field_validator("source", "target", mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> Any:
+        return text.clean_id(value) if isinstance(value, str) else value
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _note(cls, value: Any) -> Any:
+        return (text.clean_text(value, text.LINE_MAX) or None) if isinstance(value, str) else value
 
     @property
     def key(self) -> tuple[str, str, str]:

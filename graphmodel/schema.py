@@ -41,6 +41,7 @@ class Field:
     maximum: int | None = None
     default: Any = None
     normaliser: str | None = None  # one of NORMALISERS
+    long: bool = False  # free text (graphmodel.text.TEXT_MAX characters) rather than one line (LINE_MAX)
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,8 @@ def _field_problems(f: Field) -> list[str]:
         out.append("only whole numbers have bounds")
     if f.minimum is not None and f.maximum is not None and f.minimum > f.maximum:
         out.append(f"minimum {f.minimum} is above maximum {f.maximum}")
+    if f.long and f.type is not str:
+        out.append("only text can be long")
     if f.normaliser is not None and (f.normaliser not in NORMALISERS or f.type is not str):
         out.append(f"normaliser {f.normaliser!r} needs a text field and one of: {', '.join(NORMALISERS)}")
     return out
@@ -215,7 +218,7 @@ def _id() -> Field:
 
 
 def _notes() -> Field:
-    return Field("notes", str, description="Free text.")
+    return Field("notes", str, long=True, description="Free text.")
 
 
 OPINIONS = ("substantial", "reasonable", "limited", "none", "unrated")
@@ -242,7 +245,7 @@ SCHEMA = Schema(
             "Commitment", "commitments", "title",
             (
                 _id(),
-                Field("title", str, required=True, description="The commitment as written in the plan."),
+                Field("title", str, long=True, required=True, description="The commitment as written in the plan."),
                 Field("theme", str, description="Plan theme or objective."),
                 Field("owner", str, description="Accountable person or role."),
                 Field("plan", str, description="The plan it comes from."),
@@ -255,7 +258,7 @@ SCHEMA = Schema(
             "Risk", "risks", "title",
             (
                 _id(),
-                Field("title", str, required=True, description="The risk as named in the register."),
+                Field("title", str, long=True, required=True, description="The risk as named in the register."),
                 Field("score", int, minimum=1, maximum=25, description="Current risk score, 1 to 25."),
                 Field("likelihood", str, description="Likelihood rating."),
                 Field("impact", str, description="Impact rating."),
@@ -270,7 +273,7 @@ SCHEMA = Schema(
             "Action", "actions", "title",
             (
                 _id(),
-                Field("title", str, required=True, description="What is to be done."),
+                Field("title", str, long=True, required=True, description="What is to be done."),
                 Field("owner", str, description="Who does it."),
                 Field("sponsor", str, description="Who sponsors it."),
                 Field("target_date", dt.date, description="When it is due."),
@@ -279,8 +282,8 @@ SCHEMA = Schema(
                       aliases={"complete": "blue", "completed": "blue", "(c)": "blue", "c": "blue", "done": "blue",
                                "not started": "grey"},
                       description="red, amber, green, blue (complete) or grey (not started)."),
-                Field("update", str, description="Latest progress update."),
-                Field("impact", str, description="The intended effect."),
+                Field("update", str, long=True, description="Latest progress update."),
+                Field("impact", str, long=True, description="The intended effect."),
                 _notes(),
             ),
             Style("box", "#8c6d31"),
@@ -294,7 +297,7 @@ SCHEMA = Schema(
                 Field("name", str, required=True, description="The key process."),
                 Field("area", str, required=True, description="Assurance area, e.g. Information Quality or People."),
                 Field("owner", str, description="Process owner."),
-                Field("description", str, description="What the process does."),
+                Field("description", str, long=True, description="What the process does."),
                 Field("criticality", str, choices=CRITICALITIES, description="low, medium or high."),
                 _notes(),
             ),
@@ -315,7 +318,7 @@ SCHEMA = Schema(
                       description="substantial, reasonable, limited, none or unrated."),
                 Field("last_assured", dt.date, description="When it last gave assurance."),
                 _frequency(),
-                Field("scope", str, description="What it covers."),
+                Field("scope", str, long=True, description="What it covers."),
                 _notes(),
             ),
             Style("box", "#2b8cbe"),
@@ -327,7 +330,7 @@ SCHEMA = Schema(
             (
                 _id(),
                 Field("name", str, required=True, description="The meeting or board."),
-                Field("purpose", str, description="What it is for."),
+                Field("purpose", str, long=True, description="What it is for."),
                 _frequency(),
                 Field("chair", str, description="Who chairs it."),
                 Field("public", bool, description="Held in public."),

@@ -63,16 +63,49 @@ def impossible_date(value: object) -> bool:
     return parse_date(text) is None and any(p.match(text) for p in (_ISO, _SLASHED, _DAY_MONTH_YEAR))
 
 
+# Every date the map holds or a user asks about lies in this range: wide enough for any register,
+# narrow enough that date arithmetic (months back, periods ahead) never leaves the calendar.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+DATE_FORM = f"YYYY-MM-DD, from {EARLIEST.isoformat()} to {LATEST.isoformat()}"
+
+
+def in_range(date: dt.date) -> dt.date:
+    if not EARLIEST <= date <= LATEST:
+        raise ValueError(f"{date.isoformat()} is outside the dates accepted ({DATE_FORM})")
+    return date
+
+
+def strict_date(value: object) -> dt.date:
+    """A date as programs send it: a date, or text in the form YYYY-MM-DD, within EARLIEST..LATEST.
+    Numbers (seconds since 1970?) and other forms are refused with a ValueError naming the form."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return in_range(value)
+    m = _ISO.match(value.strip()) if isinstance(value, str) else None
+    if m is None:
+        raise ValueError(f"not a date; write it as {DATE_FORM}")
+    try:
+        date = dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise ValueError(f"no such date; write it as {DATE_FORM}") from None
+    return in_range(date)
+
+
 def as_of_date(text: str | None, where: str = "--as-of") -> dt.date | None:
-    """The date a user asks the rules to be judged at, in any form `parse_date` reads; None when not
-    given. Anything else is a ValidationError naming `where`."""
+    """The date a user asks the rules to be judged at, in any form `parse_date` reads, within
+    EARLIEST..LATEST; None when not given. Anything else is a ValidationError naming `where`."""
     if text is None or not text.strip():
         return None
     date = parse_date(text)
     if date is None:
         raise ValidationError([Problem("not a date; use e.g. 2024-03-31, 31/03/2024 or 31 March 2024",
                                        field=where, value=text)])
-    return date
+    try:
+        return in_range(date)
+    except ValueError as exc:
+        raise ValidationError([Problem(str(exc), field=where, value=text)]) from None
 
 
 _FREQUENCY_WORDS = {

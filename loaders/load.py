@@ -1,12 +1,14 @@
 """Loading maps: read every file, check the whole load, then write it in one transaction."""
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from graphmodel.errors import ValidationError
 from graphmodel.store import Store
+from graphmodel.text import clip
 
 from .adapters import ADAPTERS, read_register
 from .check import check
@@ -18,6 +20,7 @@ from .preview import ReadOptions
 from .report import Issue, LoadReport, Origin
 from .sources import CSV, WORKBOOK, YAML, Sheet, csv_sheet, document_tables, sheet_table, workbook_sheets
 
+log = logging.getLogger("assurance_map.loaders")
 AUTO, GENERIC = "auto", "generic"
 ADAPTER_NAMES = (AUTO, GENERIC, *ADAPTERS)
 DOCUMENTS = YAML + (".json",)
@@ -44,7 +47,14 @@ def parse_paths(paths: Iterable[str | Path], adapter: str = AUTO, say: Say = _qu
     parsed = ParsedMap()
     for path in paths:
         path = Path(path)
-        _parse_path(path, _options_for(path, adapter, options), parsed, say)
+        try:
+            _parse_path(path, _options_for(path, adapter, options), parsed, say)
+        except OSError as exc:  # e.g. a name too long for the file system, or no permission
+            parsed.error(Origin(str(path)), f"cannot read it: {exc.strerror or exc}")
+        except Exception as exc:  # a damaged file (bad XML in a workbook, say) is the user's input
+            log.info("cannot read %s", path, exc_info=True)
+            parsed.error(Origin(str(path)), f"cannot read it: the file is damaged or not what its name says "
+                                            f"({type(exc).__name__}: {clip(' '.join(str(exc).split()), 120)})")
     return parsed
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import zipfile
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from graphmodel.safeload import ParseError, load_json, load_yaml
 
 from .parsed import ParsedMap
 from .report import Origin
@@ -90,7 +89,11 @@ def csv_sheet(path: Path, parsed: ParsedMap) -> Sheet | None:
     if not text.strip():
         parsed.error(Origin(str(path)), "empty file: expected a header row")
         return None
-    return Sheet(str(path), path.stem, list(_numbered(csv.reader(io.StringIO(text, newline="")), 1)))
+    try:
+        return Sheet(str(path), path.stem, list(_numbered(csv.reader(io.StringIO(text, newline="")), 1)))
+    except csv.Error as exc:  # e.g. a cell beyond the csv module's field size limit
+        parsed.error(Origin(str(path)), f"not a readable CSV file: {exc}")
+        return None
 
 
 def text_sheet(path: Path, parsed: ParsedMap) -> Sheet | None:
@@ -116,12 +119,9 @@ def document_tables(path: Path, parsed: ParsedMap) -> list[Table]:
         parsed.error(origin, "empty file")
         return []
     try:
-        doc = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
-        parsed.error(Origin(str(path), None, line), f"not valid {path.suffix.lstrip('.').upper()}: "
-                                                  f"{getattr(exc, 'problem', None) or getattr(exc, 'msg', exc)}")
+        doc = load_json(text) if path.suffix.lower() == ".json" else load_yaml(text)
+    except ParseError as exc:
+        parsed.error(Origin(str(path), None, exc.line), exc.message)
         return []
     if not isinstance(doc, dict):
         parsed.error(origin, "expected tables as top-level keys, each a list of rows")

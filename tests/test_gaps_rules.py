@@ -277,10 +277,12 @@ def test_a_rule_about_the_whole_map_cannot_be_narrowed_to_an_area(store):
     assert [f.rule for f in analyse(store, as_of=AS_OF, rules=["G1", "G10"], area="People").findings] == ["G1"]
 
 
-def test_an_as_of_date_in_the_first_years_of_the_calendar(store):
-    put(store, [process("P1"), source("S1", 3, last_assured="0001-01-10")], ["S1 ASSURES P1"])
-    [a] = analyse(store, as_of=dt.date(1, 3, 1)).assessments
-    assert "G3" not in a.rules  # the 36-month window reaches back past year 1
+def test_an_as_of_date_at_the_start_of_the_accepted_range(store):
+    put(store, [process("P1"), source("S1", 3, last_assured="1900-01-10")], ["S1 ASSURES P1"])
+    [a] = analyse(store, as_of=dt.date(1900, 3, 1)).assessments
+    assert "G3" not in a.rules  # the 36-month window reaches back before the earliest date accepted
+    [a] = analyse(store, as_of=dt.date(1, 3, 1)).assessments  # the engine itself copes with year 1
+    assert "G3" in a.rules  # the source was assured after that date, so it does not count
 
 
 def test_as_of_ignores_assurance_dated_after_it(store):

@@ -6,7 +6,6 @@ overrides any of them, maps key by key.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,12 +16,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from ..errors import Problem, ValidationError
+from ..safeload import ParseError, load_json, load_yaml
 from ..schema import FREQUENCIES, LINES, OPINIONS
 from .model import Severity
 
 DEFAULT_PATH = Path(__file__).with_name("default-policy.yaml")
 _DEFAULTS: dict[str, Any] = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
 
+MAX_FILE_BYTES = 1 << 20
 RECENCIES = ("current", "due", "stale", "undated")
 _PER_ANNUM = re.compile(r"([0-9]{1,6}) per annum")  # the same pattern is used in Cypher
 
@@ -30,8 +31,10 @@ _PER_ANNUM = re.compile(r"([0-9]{1,6}) per annum")  # the same pattern is used i
 _MAPS: dict[str, tuple[Any, ...]] = {"frequency_days": FREQUENCIES, "line_weights": LINES,
                                      "opinion_factors": OPINIONS, "recency_factors": RECENCIES}
 
-Factor = Annotated[float, pydantic.Field(ge=0, le=1)]
-Days = Annotated[float, pydantic.Field(gt=0)]
+# Every setting has an upper bound as well as a lower one: a policy of 10**18 months or of infinite
+# days would take the date arithmetic outside the calendar.
+Factor = Annotated[float, pydantic.Field(ge=0, le=1, allow_inf_nan=False)]
+Days = Annotated[float, pydantic.Field(gt=0, le=36_500, allow_inf_nan=False)]  # a period of up to 100 years
 
 
 def _severities() -> dict[str, Any]:
@@ -69,14 +72,14 @@ class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
     independent_months: int = pydantic.Field(
-        _DEFAULTS["independent_months"], ge=0,
+        _DEFAULTS["independent_months"], ge=0, le=1_200,
         description="G3: months within which a line 3 or 4 source must have assured a Process.")
     staleness_multiplier: float = pydantic.Field(
-        _DEFAULTS["staleness_multiplier"], gt=0,
+        _DEFAULTS["staleness_multiplier"], gt=0, le=100, allow_inf_nan=False,
         description="G4: a source is stale when older than this many times its frequency period.")
     frequency_days: dict[str, Days] = pydantic.Field(
         _DEFAULTS["frequency_days"], description="Frequency periods in days; unknown text counts as adhoc.")
-    year_days: int = pydantic.Field(_DEFAULTS["year_days"], gt=0,
+    year_days: int = pydantic.Field(_DEFAULTS["year_days"], gt=0, le=36_500,
                                     description="'N per annum' means year_days / N days.")
     line_weights: dict[int, Factor] = pydantic.Field(_DEFAULTS["line_weights"],
                                                      description="Score weight of each line of defence.")
@@ -116,14 +119,20 @@ class Policy(BaseModel):
         path = Path(path)
         where = f"policy file {path}"
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             raise ValidationError([Problem(f"cannot read it: {exc.strerror or exc}", where)]) from None
         try:
-            data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-        except (json.JSONDecodeError, yaml.YAMLError) as exc:
-            raise ValidationError([Problem(f"not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: "
-                                           f"{' '.join(str(exc).split())}", where)]) from None
+            if len(raw) > MAX_FILE_BYTES:
+                raise ParseError(f"larger than {MAX_FILE_BYTES // 1024} KiB; a policy is a few lines")
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ParseError(f"not UTF-8 text (byte {exc.start})") from None
+            data = load_json(text) if path.suffix.lower() == ".json" else load_yaml(text)
+        except ParseError as exc:
+            raise ValidationError([Problem(str(exc), where)]) from None
         return cls.from_dict(data, where)
 
     def as_dict(self) -> dict[str, Any]:

@@ -1,0 +1,77 @@
+"""The rules every piece of text obeys before it is stored, whichever door it came through (the API,
+the loaders, the command line): ids and text fields are checked here, by the models.
+
+Stored text is always valid XML character data and valid UTF-8, so every export (GraphML, XLSX,
+CSV, JSON) stays well-formed whatever a user typed. Ids are also made comparable: two spellings
+that Unicode counts as the same characters (a full-width `Ｐ1` and `P1`) are one id.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ID_MAX = 200  # characters: far beyond any register's refs, well within Neo4j's index key limit
+LINE_MAX = 1_000  # a name, title, owner or other one-line field
+TEXT_MAX = 20_000  # free text: notes, descriptions, updates
+
+# Characters XML 1.0 cannot carry (C0 controls but tab and newlines, surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_SPACES = re.compile(r"\s+")
+_LOOK_ALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")  # letters of these can pass for each other
+
+
+def _describe(ch: str) -> str:
+    return f"U+{ord(ch):04X}" + (f" ({unicodedata.name(ch)})" if unicodedata.name(ch, "") else "")
+
+
+def _refuse_unpaired(text: str) -> None:
+    for ch in text:
+        if "\ud800" <= ch <= "\udfff":
+            raise ValueError(f"holds {_describe(ch)}, half of a character that cannot stand alone")
+
+
+def clean_text(value: str, max_length: int = TEXT_MAX) -> str:
+    """Free or one-line text: line breaks made plain newlines, composed (NFC), trimmed; refused
+    when it holds control characters, unpaired surrogates or non-characters, or is too long."""
+    _refuse_unpaired(value)
+    text = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", value)).strip()
+    for ch in text:
+        if ch not in "\t\n" and (unicodedata.category(ch) == "Cc" or ch in "\ufffe\uffff"):
+            raise ValueError(f"holds the control character {_describe(ch)}")
+    if len(text) > max_length:
+        raise ValueError(f"is {len(text):,} characters long; the limit is {max_length:,}")
+    return text
+
+
+def clean_id(value: str) -> str:
+    """An id: compatibility-normalised (NFKC), trimmed, runs of spaces made one; refused when empty,
+    too long, or holding invisible or control characters (a tab or a line break among them), or
+    letters of scripts that look alike (a Cyrillic `Р` among Latin letters)."""
+    _refuse_unpaired(value)
+    text = unicodedata.normalize("NFKC", value).strip()
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
+            raise ValueError(f"holds the invisible or control character {_describe(ch)}")
+    text = _SPACES.sub(" ", text)  # "R5  A2" and "R5 A2" look alike on any page: one id
+    if not text:
+        raise ValueError("is empty")
+    if len(text) > ID_MAX:
+        raise ValueError(f"is {len(text):,} characters long; ids are at most {ID_MAX}")
+    scripts = {unicodedata.name(ch, "").split(" ")[0] for ch in text if ch.isalpha()}
+    mixed = sorted(scripts & set(_LOOK_ALIKE_SCRIPTS))
+    if len(mixed) > 1:
+        raise ValueError(f"mixes {' and '.join(s.title() for s in mixed)} letters, which look alike; "
+                         "write the id in one script")
+    return text
+
+
+def xml_safe(text: str) -> str:
+    """Text with anything XML 1.0 cannot carry replaced by U+FFFD: for exports of text stored
+    before these rules, or that came from elsewhere."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def clip(text: str, length: int = 80) -> str:
+    """Text shortened for a message, so an error never repeats a megabyte of input."""
+    return text if len(text) <= length else text[:length - 3] + "..."
