@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from graphmodel.store import Store, open_store
 
 from . import docs, problems
-from .audit import AuditLog
 from .reports import ReportCache
 from .routers import acceptances, audit, edges, exports, gaps, health, imports, nodes, papers, snapshots, views
 from .settings import Settings
@@ -37,7 +36,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        app.state.store = store if store is not None else open_store(settings.store)
+        app.state.store = store if store is not None else open_store(
+            settings.store, audit_log=settings.audit_log, timeout=settings.neo4j_timeout)
         log.info("Store: %s, %s", app.state.store.backend, app.state.store.location)
         try:
             yield
@@ -50,7 +50,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.keys = keys
-    app.state.audit = AuditLog(settings.audit_log)
     app.state.reports = ReportCache()
     if store is not None:
         app.state.store = store

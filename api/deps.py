@@ -1,5 +1,5 @@
-"""Dependencies shared by the routers, as `Annotated` aliases: the store and the audit log (they live
-on app.state), the caller's role, and the query parameters several routes take."""
+"""Dependencies shared by the routers, as `Annotated` aliases: the store (it lives on app.state), the
+caller's role, and the query parameters several routes take."""
 import datetime as dt
 from typing import Annotated
 
@@ -7,7 +7,6 @@ from fastapi import Depends, Query, Request
 
 from graphmodel.store import Store
 
-from .audit import AuditLog
 from .auth import Principal, Role, require
 
 
@@ -16,13 +15,7 @@ def get_store(request: Request) -> Store:
     return store
 
 
-def get_audit(request: Request) -> AuditLog:
-    audit: AuditLog = request.app.state.audit
-    return audit
-
-
 StoreDep = Annotated[Store, Depends(get_store)]
-AuditDep = Annotated[AuditLog, Depends(get_audit)]
 
 # The caller, admitted when they hold at least this role.
 Viewer = Annotated[Principal, Depends(require(Role.viewer))]

@@ -35,8 +35,11 @@ class ProblemDetail(BaseModel):
 
 
 TITLES = {400: "Bad request", 401: "Unauthorised", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-          409: "Conflict", 413: "Too large", 422: "Invalid input", 500: "Server error", 503: "Store unavailable"}
-RESPONSES = {code: {"description": TITLES[code]} for code in (401, 403, 404, 409, 413, 422, 503)}
+          408: "Request timeout", 409: "Conflict", 412: "Precondition failed", 413: "Too large", 414: "URI too long",
+          415: "Unsupported media type", 422: "Invalid input", 431: "Headers too large", 500: "Server error",
+          503: "Service unavailable"}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": TITLES[code]} for code in (401, 403, 404, 409, 412, 413, 422, 503)}
 
 
 def document(app: FastAPI) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import platformdirs
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,8 +19,10 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     api_keys: SecretStr = Field(SecretStr(""), description="Comma-separated name:role:sha256-of-key entries.")
     max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted import, per request.")
-    audit_log: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("assurance-map",
-                                                                                    appauthor=False)) / "audit.jsonl")
+    audit_log: Path | None = Field(None, description="The embedded store's audit log (default: beside the store "
+                                                     "file); Neo4j keeps its log in the database.")
+    neo4j_timeout: float = Field(30.0, gt=0, le=86_400, description="Seconds a request waits for Neo4j, and its "
+                                                                    "transaction may run.")
     policy: Path | None = Field(None, description="Gap policy file used when a request gives none.")
     paper_template: Path | None = Field(None, description="The panel paper's words (YAML; default: the bundled "
                                                           "template).")

@@ -73,5 +73,10 @@ class CorruptData(AssuranceMapError):
     """Something stored that cannot be read back (a damaged file or record)."""
 
 
+class Stale(AssuranceMapError):
+    """A write conditional on what the writer last read (an ETag) found the stored node changed or
+    gone since: nothing was written."""
+
+
 class StoreUnavailable(AssuranceMapError):
     """The store cannot be reached (e.g. Neo4j is down); nothing was written."""

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
@@ -35,6 +37,13 @@ class Node(BaseModel):
     def properties(self) -> dict[str, Any]:
         """Fields that have a value, keyed by field name (dates stay dates)."""
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @property
+    def etag(self) -> str:
+        """A tag of this node's kind and values, the same from either store: a writer that sends back
+        the tag it read finds out whether someone changed the node since (an HTTP ETag)."""
+        data = json.dumps([self.kind, self.properties()], sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
 def _annotation(f: Field) -> Any:

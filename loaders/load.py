@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from graphmodel.audit import Change
 from graphmodel.errors import ValidationError
 from graphmodel.store import Store
 from graphmodel.text import clip
@@ -126,8 +127,9 @@ def _import_format(sheets: list[Sheet]) -> bool:
 
 
 def load(paths: Iterable[str | Path], store: Store, adapter: str = AUTO, dry_run: bool = False,
-         say: Say = _quiet, options: Options = None) -> LoadReport:
-    """Validate every file, then write everything in one `store.upsert`, or nothing at all."""
+         say: Say = _quiet, options: Options = None, change: Change | None = None) -> LoadReport:
+    """Validate every file, then write everything in one `store.upsert`, or nothing at all; the
+    audit log records it as an import of these files (`change` may say by whom, and name them)."""
     start = time.perf_counter()
     parsed = parse_paths(paths, adapter, say, options)
     say(f"checking {len(parsed.nodes)} nodes and {len(parsed.edges)} links against the store")
@@ -142,7 +144,8 @@ def load(paths: Iterable[str | Path], store: Store, adapter: str = AUTO, dry_run
         say(f"writing {len(parsed.nodes)} nodes and {sum(report.edges.values())} links in one transaction")
         try:
             store.upsert([p.node for p in parsed.nodes], [p.edge for p in parsed.edges],
-                         progress=lambda done, total: say(f"  written {done:,} of {total:,}"))
+                         progress=lambda done, total: say(f"  written {done:,} of {total:,}"),
+                         change=change or Change("import", what={"files": [Path(f).name for f in parsed.files]}))
             report.written = True
         except ValidationError as err:  # the store changed between the check and the write
             report.errors += [Issue(str(p), ", ".join(parsed.files)) for p in err.problems]

@@ -1,13 +1,14 @@
 """The audit log, for admins."""
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from ..deps import Admin, AuditDep, Limit, Offset
+from ..deps import Admin, Limit, Offset, StoreDep
 from ..problems import RESPONSES
 
-router = APIRouter(tags=["audit"], responses={k: RESPONSES[k] for k in (401, 403)})
+router = APIRouter(tags=["audit"], responses={k: RESPONSES[k] for k in (401, 403, 503)})
 
 
 class AuditEntryOut(BaseModel):
@@ -18,5 +19,5 @@ class AuditEntryOut(BaseModel):
 
 
 @router.get("/audit", response_model=list[AuditEntryOut], summary="Who changed what, and when (oldest first)")
-def read_audit(audit: AuditDep, _: Admin, offset: Offset = 0, limit: Limit = 100) -> list[dict[str, Any]]:
-    return [e.__dict__ for e in audit.entries(offset, limit)]
+def read_audit(store: StoreDep, _: Admin, offset: Offset = 0, limit: Limit = 100) -> list[dict[str, Any]]:
+    return [asdict(e) for e in store.audit(offset, limit)]

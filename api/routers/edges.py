@@ -4,8 +4,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from graphmodel import SCHEMA, Edge
+from graphmodel.audit import Change
 
-from ..deps import AuditDep, Editor, Limit, Offset, StoreDep, Viewer
+from ..deps import Editor, Limit, Offset, StoreDep, Viewer
 from ..models import EdgeOut
 from ..problems import RESPONSES
 
@@ -23,14 +24,13 @@ def list_edges(store: StoreDep, _: Viewer, rel: Annotated[str | None, Query(desc
              description="The edge must be one the schema allows between the kinds of its two existing ends.",
              openapi_extra={"requestBody": {"content": {"application/json": {
                  "example": {"source": "S-IA-VET", "rel": "ASSURES", "target": "P-VET", "note": "2024 audit"}}}}})
-def create_edge(edge: Edge, store: StoreDep, audit: AuditDep, who: Editor) -> dict[str, Any]:
-    store.upsert(edges=[edge])
-    audit.record(who.name, "create edge", source=edge.source, rel=edge.rel, target=edge.target)
+def create_edge(edge: Edge, store: StoreDep, who: Editor) -> dict[str, Any]:
+    store.upsert(edges=[edge], change=Change("create edge", who.name,
+                                             {"source": edge.source, "rel": edge.rel, "target": edge.target}))
     return edge.model_dump()
 
 
 @router.delete("", status_code=204, summary="Delete an edge", responses={404: RESPONSES[404]})
-def delete_edge(source: str, rel: RelQuery, target: str, store: StoreDep, audit: AuditDep, who: Editor) -> Response:
-    store.delete_edge(source, rel, target)
-    audit.record(who.name, "delete edge", source=source, rel=rel, target=target)
+def delete_edge(source: str, rel: RelQuery, target: str, store: StoreDep, who: Editor) -> Response:
+    store.delete_edge(source, rel, target, change=Change("delete edge", who.name))
     return Response(status_code=204)

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from graphmodel.audit import Change
 from loaders.adapters import ADAPTERS
 from loaders.adapters.oversight import GLOSSARY
 from loaders.load import ADAPTER_NAMES, load
@@ -25,7 +26,7 @@ from loaders.preview import FilePreview, ReadOptions
 from loaders.report import Issue, LoadReport
 
 from ..auth import Principal
-from ..deps import AuditDep, Editor, StoreDep
+from ..deps import Editor, StoreDep
 from ..problems import MEDIA_TYPE, RESPONSES, ProblemDetail
 
 router = APIRouter(prefix="/imports", tags=["imports"],
@@ -159,6 +160,11 @@ async def _receive(request: Request, files: list[UploadFile], tmp: str) -> tuple
     return paths, names
 
 
+def _import(who: Principal, names: dict[str, str]) -> Change:
+    """How the audit log records an import (with the store's own count of what it wrote)."""
+    return Change("import", who.name, {"files": list(names.values())})
+
+
 def _invalid(body: dict[str, Any]) -> JSONResponse:
     problem = {"type": "about:blank", "title": "Invalid input", "status": 422,
                "detail": f"{len(body['errors'])} problem(s) in the files; nothing was written",
@@ -252,17 +258,16 @@ async def preview(request: Request, files: Annotated[list[UploadFile], File(desc
              responses={404: RESPONSES[404],
                         422: {"description": "The files have errors with this mapping; nothing was written.",
                               "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ImportProblem"}}}}})
-async def commit(request: Request, token: str, mapping: Mapping, store: StoreDep, audit: AuditDep,
-                 who: Editor) -> Any:
+async def commit(request: Request, token: str, mapping: Mapping, store: StoreDep, who: Editor) -> Any:
     stage = _stage(request)
     item = stage.get(token, who)
     options = _options(mapping.adapter, mapping.prefix, mapping.columns)
-    report = await run_in_threadpool(load, item.paths, store, options.adapter, False, options=options)
+    report = await run_in_threadpool(load, item.paths, store, options.adapter, False, options=options,
+                                     change=_import(who, item.names))
     body = _report(report, item.names)
     if not report.ok:
         return _invalid(body)  # the files stay: the editor may change the mapping and try again
     stage.drop(token)
-    audit.record(who.name, "import", files=body["files"], nodes=report.nodes, edges=report.edges)
     return body
 
 
@@ -281,16 +286,14 @@ def cancel(request: Request, token: str, who: Editor) -> None:
              responses={422: {"description": "The files have errors; nothing was written.",
                               "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ImportProblem"}}}}})
 async def upload(request: Request, files: Annotated[list[UploadFile], File(description="One or more map files.")],
-                 store: StoreDep, audit: AuditDep, who: Editor,
+                 store: StoreDep, who: Editor,
                  dry_run: Annotated[bool, Query(description="Validate only; write nothing.")] = False,
                  adapter: Annotated[str, Query(description="auto, generic, risk-register, risk-table, delivery-plan, "
                                                            "assurance-programme or meeting-notes.")] = "auto") -> Any:
     with tempfile.TemporaryDirectory(prefix="assurance-map-upload-") as tmp:
         paths, names = await _receive(request, files, tmp)
-        report = await run_in_threadpool(load, paths, store, adapter, dry_run)
+        report = await run_in_threadpool(load, paths, store, adapter, dry_run, change=_import(who, names))
     body = _report(report, names)
     if not report.ok:
         return _invalid(body)
-    if report.written:
-        audit.record(who.name, "import", files=body["files"], nodes=report.nodes, edges=report.edges)
     return body

@@ -1,18 +1,53 @@
-"""Nodes: create, read, replace, delete and list per kind; one set of routes per kind in the schema."""
+"""Nodes: create, read, replace, delete and list per kind; one set of routes per kind in the schema.
+
+Reads carry an ETag; a replace or delete that sends it back in If-Match is refused (412) when the
+node changed in between, so two editors cannot silently overwrite each other's work."""
 # No `from __future__ import annotations`: the route signatures below are built per kind at import time.
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
-from graphmodel import NODE_MODELS, SCHEMA, Conflict, Node, NotFound, Problem, ValidationError
+from graphmodel import NODE_MODELS, SCHEMA, Conflict, Node, NotFound, Problem, Stale, ValidationError
+from graphmodel.audit import Change
 from graphmodel.store import Direction, Store
+from graphmodel.text import clean_id
 
-from ..deps import AuditDep, Editor, StoreDep, Viewer
+from ..deps import Editor, StoreDep, Viewer
 from ..models import NODE_FILTERS, NODE_OUT, NeighbourOut, NodePage, node_out
 from ..problems import RESPONSES
 
 router = APIRouter(prefix="/nodes", tags=["nodes"], responses={k: RESPONSES[k] for k in (401, 403, 404, 422, 503)})
 NodeId = Annotated[str, Path(min_length=1, description="The node's id (case-sensitive).")]
+IfMatch = Annotated[str | None, Header(description="The ETag of the node as last read (or *): the change is made "
+                                                   "only if the node is still that (412 otherwise).")]
+IfNoneMatch = Annotated[str | None, Header(description="*: create the node only if there is none with its id "
+                                                       "(412 otherwise).")]
+CONDITIONAL = {412: RESPONSES[412]}
+
+
+def _tags(header: str) -> list[str]:
+    """The entity tags of an If-Match header; weak ones (W/"...") never match a strong comparison."""
+    return [t.strip().strip('"') for t in header.split(",") if t.strip() and not t.strip().startswith("W/")]
+
+
+def _expected(store: Store, node_id: str, if_match: str | None) -> str | None:
+    """The etag a conditional write must find (None: unconditional), or Stale at once."""
+    if if_match is None:
+        return None
+    if if_match.strip() == "*":
+        return "*"
+    node = store.get_node(node_id)
+    tags = _tags(if_match)
+    if node is None:
+        raise Stale(f"node {node_id!r} does not exist; nothing was written")
+    if node.etag not in tags:
+        raise Stale(f"node {node_id!r} has changed since it was read; read it again, and nothing was written")
+    return node.etag  # the store checks it again inside the write
+
+
+def _with_tag(node: Node, response: Response) -> dict[str, Any]:
+    response.headers["ETag"] = f'"{node.etag}"'
+    return node_out(node)
 
 
 def _routes(kind: str) -> None:
@@ -31,13 +66,13 @@ def _routes(kind: str) -> None:
     @router.post(f"/{kind}", response_model=out, status_code=201, summary=f"Create a {kind}",
                  responses={409: RESPONSES[409]}, openapi_extra={"requestBody": {"content": {
                      "application/json": {"example": {k: v for k, v in example.items() if v is not None}}}}})
-    def create(node: model, store: StoreDep, audit: AuditDep, who: Editor) -> dict[str, Any]:
+    def create(node: model, store: StoreDep, who: Editor, response: Response) -> dict[str, Any]:
         try:
-            store.upsert([node], create_only=True)
+            store.upsert([node], create_only=True,
+                         change=Change("create node", who.name, {"kind": kind, "id": node.id}))
         except Conflict:
             raise Conflict(f"a node with id {node.id!r} already exists; use PUT to replace it") from None
-        audit.record(who.name, "create node", kind=kind, id=node.id)
-        return node_out(node)
+        return _with_tag(node, response)
 
     @router.get(f"/{kind}/{{node_id:path}}/neighbours", response_model=list[NeighbourOut],
                 summary=f"Neighbours of a {kind}", responses={404: RESPONSES[404]})
@@ -49,27 +84,47 @@ def _routes(kind: str) -> None:
                 for nb in store.neighbours(node_id, rel, direction)]
 
     @router.get(f"/{kind}/{{node_id:path}}", response_model=out, summary=f"Read a {kind}",
+                description="The ETag header identifies this state of the node, for If-Match.",
                 responses={404: RESPONSES[404]})
-    def read(node_id: NodeId, store: StoreDep, _: Viewer) -> dict[str, Any]:
-        return node_out(_get(store, kind, node_id))
+    def read(node_id: NodeId, store: StoreDep, _: Viewer, response: Response) -> dict[str, Any]:
+        return _with_tag(_get(store, kind, node_id), response)
 
     @router.put(f"/{kind}/{{node_id:path}}", response_model=out, summary=f"Create or replace a {kind}",
-                responses={409: RESPONSES[409]})
-    def replace(node_id: NodeId, node: model, store: StoreDep, audit: AuditDep, who: Editor) -> dict[str, Any]:
-        if node.id != node_id:
+                description="With If-Match, only if the node is still as last read; with If-None-Match: *, only "
+                            "if there is none.", responses={409: RESPONSES[409], **CONDITIONAL})
+    def replace(node_id: NodeId, node: model, store: StoreDep, who: Editor, response: Response,
+                if_match: IfMatch = None, if_none_match: IfNoneMatch = None) -> dict[str, Any]:
+        if node.id != _same_id(node_id):
             raise ValidationError([Problem("the id in the body differs from the id in the path", kind,
                                            node_id, "id", node.id)])
-        store.upsert([node])
-        audit.record(who.name, "replace node", kind=kind, id=node.id)
-        return node_out(node)
+        expected = _expected(store, node.id, if_match)
+        change = Change("replace node", who.name, {"kind": kind, "id": node.id})
+        try:
+            store.upsert([node], change=change, expect={node.id: expected} if expected else None,
+                         create_only=if_none_match is not None and if_none_match.strip() == "*")
+        except Conflict as exc:
+            if if_none_match is not None:
+                raise Stale(f"node {node.id!r} already exists; nothing was written") from None
+            raise exc
+        return _with_tag(node, response)
 
     @router.delete(f"/{kind}/{{node_id:path}}", status_code=204, summary=f"Delete a {kind} and its edges",
-                   responses={404: RESPONSES[404]})
-    def delete(node_id: NodeId, store: StoreDep, audit: AuditDep, who: Editor) -> Response:
+                   description="With If-Match, only if the node is still as last read.",
+                   responses={404: RESPONSES[404], **CONDITIONAL})
+    def delete(node_id: NodeId, store: StoreDep, who: Editor, if_match: IfMatch = None) -> Response:
         _get(store, kind, node_id)
-        store.delete_node(node_id)
-        audit.record(who.name, "delete node", kind=kind, id=node_id)
+        store.delete_node(node_id, change=Change("delete node", who.name, {"kind": kind, "id": node_id}),
+                          expect=_expected(store, node_id, if_match))
         return Response(status_code=204)
+
+
+def _same_id(path_id: str) -> str:
+    """The path's id as the body's would be stored (normalised), or the path's as it is when it
+    could not be stored at all (the body's id then differs, and says why)."""
+    try:
+        return clean_id(path_id)
+    except ValueError:
+        return path_id
 
 
 def _get(store: Store, kind: str, node_id: str) -> Node:

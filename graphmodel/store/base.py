@@ -9,13 +9,13 @@ import abc
 import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 import networkx as nx
 
-from ..errors import Conflict, NotFound, Problem, ValidationError
+from ..audit import AuditEntry, Change, entry
+from ..errors import Conflict, NotFound, Problem, Stale, ValidationError
 from ..models import NODE_MODELS, Edge, Node
 from ..schema import SCHEMA
 from .records import (
@@ -31,6 +31,9 @@ from .records import (
 
 if TYPE_CHECKING:
     from ..gaps.facts import Context, GapFacts
+
+
+R = TypeVar("R")
 
 
 class Direction(enum.StrEnum):
@@ -99,6 +102,7 @@ class Batch:
 
 Progress = Callable[[int, int], None]  # (items written so far, items in the write)
 BATCH_SIZE = 10_000  # rows per statement or step inside one write
+DEFAULT_TIMEOUT = 30.0  # seconds a call may wait for a database server (and its transaction may run)
 
 
 class WriteTx(Protocol):
@@ -106,7 +110,32 @@ class WriteTx(Protocol):
 
     def kinds(self, ids: Iterable[str]) -> dict[str, str]: ...
 
+    def nodes(self, ids: Iterable[str]) -> dict[str, Node]: ...
+
     def apply(self, batch: Batch, progress: Progress) -> None: ...
+
+    def delete_node(self, node_id: str) -> None: ...
+
+    def delete_edge(self, source: str, rel: str, target: str) -> bool:
+        """Whether there was such an edge."""
+        ...
+
+    def clear_some(self) -> bool:
+        """Delete nodes (all, or a slice of them); whether any were left to delete."""
+        ...
+
+
+Expected = Mapping[str, str]  # node id -> the etag a writer read ("*": any, so long as it exists)
+
+
+def check_expected(found: Mapping[str, Node], expected: Expected) -> None:
+    """Refuse a conditional write when a node changed or went since the writer read it."""
+    for node_id, tag in expected.items():
+        node = found.get(node_id)
+        if node is None:
+            raise Stale(f"node {node_id!r} no longer exists; nothing was written")
+        if tag != "*" and node.etag != tag:
+            raise Stale(f"node {node_id!r} has changed since it was read; read it again, and nothing was written")
 
 
 def prepare(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[Batch, list[Problem]]:
@@ -209,9 +238,11 @@ def node_from_props(kind: str, props: Mapping[str, Any]) -> Node:
 
 
 class Store(abc.ABC):
-    """Operations every backend provides. All writes are all-or-nothing."""
+    """Operations every backend provides. All writes are all-or-nothing, and each is recorded in the
+    store's audit log in the same step (see graphmodel.audit); `change` says who and why."""
 
     backend: str
+    actor: str  # who writes when a change names nobody (on the command line: the local user)
 
     @property
     @abc.abstractmethod
@@ -220,38 +251,72 @@ class Store(abc.ABC):
 
     # -- writes -------------------------------------------------------------
     def upsert(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = (),
-               progress: Progress | None = None, create_only: bool = False) -> WriteResult:
+               progress: Progress | None = None, create_only: bool = False, change: Change | None = None,
+               expect: Expected | None = None) -> WriteResult:
         """Create or replace nodes (by id) and create or update edges, in one transaction.
         `progress`, if given, hears how far a large write has gone, batch by batch; with
-        `create_only`, a node whose id is already stored is a Conflict, checked in the transaction."""
+        `create_only`, a node whose id is already stored is a Conflict; with `expect`, a node whose
+        etag is not the one given is Stale (both checked in the transaction)."""
         batch, problems = prepare(nodes, edges)
         if problems:
             raise ValidationError(problems)
-        with self._write_tx() as tx:
+        record = entry(change, self.actor, "write", {
+            "nodes": {k: len(v) for k, v in batch.nodes_by_kind().items()},
+            "edges": {r: len(v) for r, v in batch.edges_by_rel().items()}})
+
+        def work(tx: WriteTx) -> None:
             ids = {n.id for n in batch.nodes} | {e.source for e in batch.edges} | {e.target for e in batch.edges}
             stored = tx.kinds(ids)
             if create_only and (taken := sorted(n.id for n in batch.nodes if n.id in stored)):
                 raise Conflict(f"already exists: {', '.join(map(repr, taken))}")
+            if expect:
+                check_expected(tx.nodes(expect), expect)
             problems = check_against(batch, stored)
             if problems:
                 raise ValidationError(problems)
             tx.apply(batch, progress or _silent)
+
+        self._write(work, record, len(batch.nodes) + len(batch.edges))
         return WriteResult(len(batch.nodes), len(batch.edges))
 
-    @abc.abstractmethod
-    def _write_tx(self) -> AbstractContextManager[WriteTx]:
-        """A context in which reads see a consistent state and writes commit only on success."""
+    def delete_node(self, node_id: str, change: Change | None = None, expect: str | None = None) -> None:
+        """Delete a node and its edges; NotFound if there is none, Stale if `expect` is given and is
+        not the stored node's etag."""
 
-    @abc.abstractmethod
-    def delete_node(self, node_id: str) -> None:
-        """Delete a node and its edges; NotFound if there is none."""
+        def work(tx: WriteTx) -> None:
+            found = tx.nodes([node_id])
+            if node_id not in found:
+                raise NotFound(f"node {node_id!r}")
+            if expect is not None:
+                check_expected(found, {node_id: expect})
+            tx.delete_node(node_id)
 
-    @abc.abstractmethod
-    def delete_edge(self, source: str, rel: str, target: str) -> None:
+        self._write(work, entry(change, self.actor, "delete node", {"id": node_id}))
+
+    def delete_edge(self, source: str, rel: str, target: str, change: Change | None = None) -> None:
         """Delete one edge; NotFound if there is none."""
+        check_rel(rel)
+
+        def work(tx: WriteTx) -> None:
+            if not tx.delete_edge(source, rel, target):
+                raise NotFound(f"edge {source} -{rel}-> {target}")
+
+        self._write(work, entry(change, self.actor, "delete edge", {"source": source, "rel": rel, "target": target}))
+
+    def clear(self, change: Change | None = None) -> None:
+        """Delete the whole map (the audit log stays)."""
+        record = entry(change, self.actor, "clear", {})
+        while self._write(lambda tx: tx.clear_some(), record):
+            pass
 
     @abc.abstractmethod
-    def clear(self) -> None: ...
+    def _write(self, work: Callable[[WriteTx], R], record: AuditEntry, size: int = 1) -> R:
+        """Run `work` in one transaction that commits, with `record` added to the audit log, only if
+        it succeeds; `size` (rows written) lets a large write take longer."""
+
+    @abc.abstractmethod
+    def audit(self, offset: int = 0, limit: int = 100) -> list[AuditEntry]:
+        """The audit log, oldest first."""
 
     # -- reads --------------------------------------------------------------
     @abc.abstractmethod
@@ -315,15 +380,17 @@ class Store(abc.ABC):
         return None
 
     # -- the panel cycle: snapshots and accepted gaps, kept beside the map, never in it ----------
-    def save_snapshot(self, record: SnapshotRecord) -> SnapshotInfo:
+    # Their writes are audited like any other (`change` says who and why).
+    def save_snapshot(self, record: SnapshotRecord, change: Change | None = None) -> SnapshotInfo:
         """Keep a snapshot under a name no other snapshot has, whatever its case (Conflict otherwise,
         checked as it is written). Snapshots are never changed; the map's version stays as it was."""
         info = replace(record.info, name=snapshot_name(record.info.name))
-        self._insert_snapshot(SnapshotRecord(info, bytes(record.payload)))
+        self._insert_snapshot(SnapshotRecord(info, bytes(record.payload)), entry(
+            change, self.actor, "save snapshot", {"name": info.name, "as_of": info.as_of.isoformat()}))
         return info
 
     @abc.abstractmethod
-    def _insert_snapshot(self, record: SnapshotRecord) -> None:
+    def _insert_snapshot(self, record: SnapshotRecord, audit: AuditEntry) -> None:
         """Keep it, or raise Conflict when a snapshot has its key."""
 
     @abc.abstractmethod
@@ -340,37 +407,44 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def _find_snapshot(self, key: str) -> SnapshotRecord | None: ...
 
-    def delete_snapshot(self, name: str) -> SnapshotInfo:
+    def delete_snapshot(self, name: str, change: Change | None = None) -> SnapshotInfo:
         """Remove the snapshot of that name (whatever its case) and say what it was; NotFound if there
         is none."""
-        return self._remove_snapshot(snapshot_key(name), name)
+        return self._remove_snapshot(snapshot_key(name), name, entry(change, self.actor, "delete snapshot",
+                                                                     {"name": name}))
 
     @abc.abstractmethod
-    def _remove_snapshot(self, key: str, name: str) -> SnapshotInfo:
+    def _remove_snapshot(self, key: str, name: str, audit: AuditEntry) -> SnapshotInfo:
         """Remove it, or raise NotFound (naming `name`) without changing anything."""
 
-    def save_acceptance(self, acceptance: Acceptance) -> Acceptance | None:
+    def save_acceptance(self, acceptance: Acceptance, change: Change | None = None) -> Acceptance | None:
         """Keep an acceptance, replacing the one for the same rule and node (a gap accepted again at
         its review); returns the one replaced. Accepting changes the gap report, so the version
         changes too."""
         where = f"acceptance of {acceptance.rule} for {acceptance.node_id!r}"
         if not acceptance.rule or not acceptance.node_id:
             raise ValidationError([Problem("an acceptance names a rule and a node", where)])
-        return self._put_acceptance(replace(
-            acceptance, by=check_text(acceptance.by, "by", BY_MAX, where),
-            reason=check_text(acceptance.reason, "reason", REASON_MAX, where, lines=True)))
+        acceptance = replace(acceptance, by=check_text(acceptance.by, "by", BY_MAX, where),
+                             reason=check_text(acceptance.reason, "reason", REASON_MAX, where, lines=True))
+        return self._put_acceptance(acceptance, entry(change, self.actor, "accept gap", {
+            "rule": acceptance.rule, "node_id": acceptance.node_id, "by": acceptance.by,
+            "reason": acceptance.reason, "review": acceptance.review.isoformat()}))
 
     @abc.abstractmethod
-    def _put_acceptance(self, acceptance: Acceptance) -> Acceptance | None: ...
+    def _put_acceptance(self, acceptance: Acceptance, audit: AuditEntry) -> Acceptance | None: ...
 
     @abc.abstractmethod
     def list_acceptances(self) -> list[Acceptance]:
         """Every acceptance kept, by rule and node id, whether or not its finding still holds."""
 
-    @abc.abstractmethod
-    def delete_acceptance(self, rule: str, node_id: str) -> Acceptance:
+    def delete_acceptance(self, rule: str, node_id: str, change: Change | None = None) -> Acceptance:
         """Remove the acceptance of a rule's finding about a node and say what it was; NotFound if
         there is none (and then nothing changes, the version included)."""
+        return self._remove_acceptance(rule, node_id, entry(change, self.actor, "unaccept gap",
+                                                            {"rule": rule, "node_id": node_id}))
+
+    @abc.abstractmethod
+    def _remove_acceptance(self, rule: str, node_id: str, audit: AuditEntry) -> Acceptance: ...
 
     @abc.abstractmethod
     def ping(self) -> None:
@@ -385,6 +459,17 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def to_graph(nodes: Iterable[Node], edges: Iterable[Edge]) -> nx.MultiDiGraph:
+    """The domain graph: node attributes are `kind` and `node` (the Node); edges keyed by rel."""
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for n in nodes:
+        g.add_node(n.id, kind=n.kind, node=n)
+    for e in edges:
+        if e.source in g and e.target in g:
+            g.add_edge(e.source, e.target, key=e.rel, rel=e.rel, edge=e)
+    return g
 
 
 _DATE_FIELDS = {k.name: [f.name for f in k.fields if f.type is dt.date] for k in SCHEMA.nodes}
@@ -418,17 +503,6 @@ def iso_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"cannot store {type(value).__name__}")
-
-
-def to_graph(nodes: Iterable[Node], edges: Iterable[Edge]) -> nx.MultiDiGraph:
-    """The domain graph: node attributes are `kind` and `node` (the Node); edges keyed by rel."""
-    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for n in nodes:
-        g.add_node(n.id, kind=n.kind, node=n)
-    for e in edges:
-        if e.source in g and e.target in g:
-            g.add_edge(e.source, e.target, key=e.rel, rel=e.rel, edge=e)
-    return g
 
 
 def check_paging(offset: int, limit: int) -> None:

@@ -11,12 +11,15 @@ the same lock: `map.json.snapshots/` (an index and one file per snapshot) and
 """
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
+import logging
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +27,8 @@ import filelock
 import networkx as nx
 import platformdirs
 
-from ..errors import Conflict, CorruptData, NotFound
+from ..audit import AuditEntry, AuditFile, AuditUnavailable, Change, entry, local_actor
+from ..errors import Conflict, CorruptData, NotFound, StoreUnavailable
 from ..files import atomic_write
 from ..models import Edge, Node
 from ..schema import SCHEMA
@@ -35,7 +39,9 @@ from .base import (
     Neighbour,
     Page,
     Progress,
+    R,
     Store,
+    WriteTx,
     check_kind,
     check_paging,
     check_rel,
@@ -57,8 +63,16 @@ SNAPSHOTS_FORMAT = "assurance-map/snapshots"
 ACCEPTED_FORMAT = "assurance-map/accepted"
 
 
+log = logging.getLogger("assurance_map.store")
+
+
 def default_path() -> Path:
     return Path(platformdirs.user_data_dir("assurance-map", appauthor=False)) / "map.json"
+
+
+def audit_path(store: Path) -> Path:
+    """The audit log of an embedded store, beside it: map.json keeps map.audit.jsonl."""
+    return store.with_name(store.stem + ".audit.jsonl")
 
 
 class CorruptStore(CorruptData):
@@ -68,9 +82,12 @@ class CorruptStore(CorruptData):
 class EmbeddedStore(Store):
     backend = "embedded"
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, lock_timeout: float = 30.0):
+    def __init__(self, path: str | os.PathLike[str] | None = None, lock_timeout: float = 30.0,
+                 audit_log: str | os.PathLike[str] | None = None, actor: str | None = None):
         self.path = Path(path) if path is not None else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.actor = actor or local_actor()
+        self._audit = AuditFile(audit_log if audit_log is not None else audit_path(self.path))
         self._file_lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._lock = threading.RLock()
         self._g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
@@ -78,7 +95,19 @@ class EmbeddedStore(Store):
         self._generation = 0  # counts every graph this object has held
         self._snapshots = self.path.with_name(self.path.name + ".snapshots")
         self._accepted = self.path.with_name(self.path.name + ".accepted.json")
+        self._remove_orphans()
         self._refresh()
+
+    def _remove_orphans(self) -> None:
+        """Temporary files a write killed half-way left beside the store: removed when no write is
+        under way (the lock is free), since only a write in progress could still want one."""
+        try:
+            with self._file_lock.acquire(timeout=0):
+                for folder, name in ((self.path.parent, self.path.name), (self._snapshots, "*")):
+                    for orphan in folder.glob(f"{glob.escape(name) if name != '*' else name}.*.tmp"):
+                        orphan.unlink(missing_ok=True)
+        except (filelock.Timeout, OSError):
+            pass  # another process is writing, or the folder is read-only: leave them for next time
 
     # -- persistence --------------------------------------------------------
     def _stat(self, path: Path | None = None) -> tuple[int, int, int] | None:
@@ -109,53 +138,55 @@ class EmbeddedStore(Store):
             raise CorruptStore(f"{self.path} has store format version {doc.get('version')}; expected {VERSION}")
         return graph_from_lists(doc["nodes"], doc["edges"])
 
-    def _write(self, g: nx.MultiDiGraph) -> None:
+    def _save(self, g: nx.MultiDiGraph) -> None:
         doc = {"format": FORMAT, "version": VERSION, **graph_lists(g)}
-        with atomic_write(self.path) as fh:
-            json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"), default=iso_date)
+        try:
+            with atomic_write(self.path) as fh:
+                json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"), default=iso_date)
+        except OSError as exc:  # e.g. the disk is full: the old file stands
+            log.error("cannot write the store file %s: %s", self.path, exc)
+            raise StoreUnavailable(f"the store file could not be written ({exc.strerror or exc}); "
+                                   "nothing was written") from None
         self._signature = self._stat()
 
-    @contextmanager
-    def _writing(self) -> Iterator[nx.MultiDiGraph]:
+    def _write(self, work: Callable[[WriteTx], R], record: AuditEntry, size: int = 1) -> R:
         """Exclusive across threads and processes. Changes go to a copy that replaces the graph only
         once the file is written: readers (an analysis in another thread, say) keep a graph that no
-        write changes under them, and a failed write leaves both memory and file as they were."""
+        write changes under them, and a failed write leaves both memory and file as they were. The
+        audit record is on disk before the new file replaces the old; if it cannot be, nothing is."""
         with self._lock, self._file_lock:
             self._refresh()
             g = self._g.copy()
-            yield g
-            self._write(g)
+            result = work(_Tx(g))
+            self._commit(record, lambda: self._save(g))
             self._g = g
             self._generation += 1
+            return result
+
+    def _commit(self, record: AuditEntry, write: Callable[[], None]) -> None:
+        """Append the audit record, then make the write that it records (the last step of one: the
+        rest is ready and nothing is seen yet). No record, no write; a write that then fails is
+        marked in the log as not written."""
+        self._audit.append(record)
+        try:
+            write()
+        except BaseException as exc:
+            try:
+                self._audit.append(entry(Change("not written", record.who), self.actor, "not written",
+                                         {"action": record.action, "reason": type(exc).__name__}))
+            except AuditUnavailable:
+                log.error("the audit log records a %r that was not written", record.action)
+            raise
+
+    def audit(self, offset: int = 0, limit: int = 100, newest_first: bool = False) -> list[AuditEntry]:
+        check_paging(offset, limit)
+        return self._audit.entries(offset, limit, newest_first)
 
     @contextmanager
     def _reading(self) -> Iterator[nx.MultiDiGraph]:
         with self._lock:
             self._refresh()
             yield self._g
-
-    # -- writes -------------------------------------------------------------
-    @contextmanager
-    def _write_tx(self) -> Iterator[_Tx]:
-        with self._writing() as g:
-            yield _Tx(g)
-
-    def delete_node(self, node_id: str) -> None:
-        with self._writing() as g:
-            if node_id not in g:
-                raise NotFound(f"node {node_id!r}")
-            g.remove_node(node_id)
-
-    def delete_edge(self, source: str, rel: str, target: str) -> None:
-        check_rel(rel)
-        with self._writing() as g:
-            if not g.has_edge(source, target, key=rel):
-                raise NotFound(f"edge {source} -{rel}-> {target}")
-            g.remove_edge(source, target, key=rel)
-
-    def clear(self) -> None:
-        with self._writing() as g:
-            g.clear()
 
     # -- reads --------------------------------------------------------------
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
@@ -252,13 +283,18 @@ class EmbeddedStore(Store):
         return items
 
     def _write_doc(self, path: Path, fmt: str, key: str, items: list[dict[str, Any]]) -> None:
-        with atomic_write(path) as fh:
-            json.dump({"format": fmt, "version": 1, key: items}, fh, ensure_ascii=False, indent=1)
+        try:
+            with atomic_write(path) as fh:
+                json.dump({"format": fmt, "version": 1, key: items}, fh, ensure_ascii=False, indent=1)
+        except OSError as exc:
+            log.error("cannot write %s: %s", path, exc)
+            raise StoreUnavailable(f"the store's files could not be written ({exc.strerror or exc}); "
+                                   "nothing was written") from None
 
     def _index(self) -> list[dict[str, Any]]:
         return self._read_doc(self._snapshots / "index.json", SNAPSHOTS_FORMAT, "snapshots")
 
-    def _insert_snapshot(self, record: SnapshotRecord) -> None:
+    def _insert_snapshot(self, record: SnapshotRecord, audit: AuditEntry) -> None:
         key = record.info.key
         with self._locked():
             index = self._index()
@@ -266,53 +302,67 @@ class EmbeddedStore(Store):
                 raise Conflict(f"a snapshot named {record.info.name!r} already exists; snapshots are never "
                                "replaced, so choose another name")
             file = hashlib.sha256(key.encode()).hexdigest()[:32] + ".snapshot"
-            with atomic_write(self._snapshots / file, "wb") as fh:  # the contents first, then the index
-                fh.write(record.payload)
-            self._write_doc(self._snapshots / "index.json", SNAPSHOTS_FORMAT, "snapshots",
-                            [*index, {**record.info.as_dict(), "file": file}])
+            try:
+                with atomic_write(self._snapshots / file, "wb") as fh:  # the contents first, then the index
+                    fh.write(record.payload)
+            except OSError as exc:
+                raise StoreUnavailable(f"the snapshot could not be written ({exc.strerror or exc}); nothing was "
+                                       "written") from None
+            try:
+                listed = [*index, {**record.info.as_dict(), "file": file}]
+                self._commit(audit, lambda: self._write_doc(self._snapshots / "index.json", SNAPSHOTS_FORMAT,
+                                                            "snapshots", listed))
+            except BaseException:
+                (self._snapshots / file).unlink(missing_ok=True)  # listed nowhere: not kept either
+                raise
 
     def list_snapshots(self) -> list[SnapshotInfo]:
         return sorted((SnapshotInfo.from_dict(e) for e in self._index()), key=lambda i: (i.as_of, i.taken_at))
 
     def _find_snapshot(self, key: str) -> SnapshotRecord | None:
-        for entry in self._index():
-            info = SnapshotInfo.from_dict(entry)
+        for item in self._index():
+            info = SnapshotInfo.from_dict(item)
             if info.key == key:
                 try:
-                    return SnapshotRecord(info, (self._snapshots / entry["file"]).read_bytes())
+                    return SnapshotRecord(info, (self._snapshots / item["file"]).read_bytes())
                 except FileNotFoundError:  # deleted since the index was read
                     return None
         return None
 
-    def _remove_snapshot(self, key: str, name: str) -> SnapshotInfo:
+    def _remove_snapshot(self, key: str, name: str, audit: AuditEntry) -> SnapshotInfo:
         with self._locked():
             index = self._index()
             found = next((e for e in index if SnapshotInfo.from_dict(e).key == key), None)
             if found is None:
                 raise NotFound(f"snapshot {name!r}")
-            self._write_doc(self._snapshots / "index.json", SNAPSHOTS_FORMAT, "snapshots",
-                            [e for e in index if e is not found])  # the index first, then the contents
+            # The index first, then the contents.
+            self._commit(replace(audit, what={**audit.what, "as_of": found["as_of"]}),
+                         lambda: self._write_doc(self._snapshots / "index.json", SNAPSHOTS_FORMAT, "snapshots",
+                                                 [e for e in index if e is not found]))
             (self._snapshots / found["file"]).unlink(missing_ok=True)
         return SnapshotInfo.from_dict(found)
 
-    def _put_acceptance(self, acceptance: Acceptance) -> Acceptance | None:
+    def _put_acceptance(self, acceptance: Acceptance, audit: AuditEntry) -> Acceptance | None:
         with self._locked():
             kept = [Acceptance.from_dict(e) for e in self._read_doc(self._accepted, ACCEPTED_FORMAT, "accepted")]
             replaced = next((a for a in kept if a.key == acceptance.key), None)
             kept = sorted([a for a in kept if a.key != acceptance.key] + [acceptance], key=lambda a: a.key)
-            self._write_doc(self._accepted, ACCEPTED_FORMAT, "accepted", [a.as_dict() for a in kept])
+            self._commit(audit, lambda: self._write_doc(self._accepted, ACCEPTED_FORMAT, "accepted",
+                                                        [a.as_dict() for a in kept]))
         return replaced
 
     def list_acceptances(self) -> list[Acceptance]:
         return [Acceptance.from_dict(e) for e in self._read_doc(self._accepted, ACCEPTED_FORMAT, "accepted")]
 
-    def delete_acceptance(self, rule: str, node_id: str) -> Acceptance:
+    def _remove_acceptance(self, rule: str, node_id: str, audit: AuditEntry) -> Acceptance:
         with self._locked():
             kept = [Acceptance.from_dict(e) for e in self._read_doc(self._accepted, ACCEPTED_FORMAT, "accepted")]
             found = next((a for a in kept if a.key == (rule, node_id)), None)
             if found is None:
                 raise NotFound(f"acceptance of {rule} for {node_id!r}")
-            self._write_doc(self._accepted, ACCEPTED_FORMAT, "accepted", [a.as_dict() for a in kept if a is not found])
+            self._commit(replace(audit, what={**audit.what, "by": found.by, "review": found.review.isoformat()}),
+                         lambda: self._write_doc(self._accepted, ACCEPTED_FORMAT, "accepted",
+                                                 [a.as_dict() for a in kept if a is not found]))
         return found
 
     def gap_facts(self, ctx: Context) -> GraphFacts:
@@ -343,6 +393,22 @@ class _Tx:
 
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
         return {i: self._g.nodes[i]["kind"] for i in ids if i in self._g}
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        return {i: self._g.nodes[i]["node"] for i in ids if i in self._g}
+
+    def delete_node(self, node_id: str) -> None:
+        self._g.remove_node(node_id)
+
+    def delete_edge(self, source: str, rel: str, target: str) -> bool:
+        if not self._g.has_edge(source, target, key=rel):
+            return False
+        self._g.remove_edge(source, target, key=rel)
+        return True
+
+    def clear_some(self) -> bool:
+        self._g.clear()
+        return False
 
     def apply(self, batch: Batch, progress: Progress) -> None:
         g, done, total = self._g, 0, len(batch.nodes) + len(batch.edges)

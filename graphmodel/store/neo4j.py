@@ -9,26 +9,40 @@ explicit transaction, so a load is all-or-nothing.
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import neo4j
 import networkx as nx
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConstraintError,
+    IncompleteCommit,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
+from ..audit import AuditEntry, local_actor
 from ..errors import Conflict, NotFound, StoreUnavailable
 from ..models import Edge, Node
 from ..schema import KEY, SCHEMA
 from .base import (
     BATCH_SIZE,
+    DEFAULT_TIMEOUT,
     Batch,
     Counts,
     Direction,
     Neighbour,
     Page,
     Progress,
+    R,
     Store,
     check_kind,
     check_paging,
@@ -45,34 +59,70 @@ if TYPE_CHECKING:
     from .neo4j_gaps import CypherFacts
 
 ENTITY = "Entity"  # shared label of every node
-# One bookkeeping node, outside the map: its version goes up in every write transaction,
-# so readers can tell cheaply whether the graph changed (see Store.version).
+# One bookkeeping node, outside the map: its version goes up in every write transaction, first
+# thing, so readers can tell cheaply whether the graph changed (see Store.version) and writers take
+# turns (the first to bump it holds its lock until it commits).
 META = "AssuranceMapMeta"
-BUMP_VERSION = f"MERGE (m:{META} {{key: 'graph'}}) SET m.version = coalesce(m.version, 0) + 1"
+# `seq` counts every write (it numbers the audit log); `version` only those that change the report.
+NEXT = (f"MERGE (m:{META} {{key: 'graph'}}) SET m.seq = coalesce(m.seq, m.version, 0) + 1, "
+        "m.version = coalesce(m.version, 0) + $bump RETURN m.seq AS seq")
 # The panel cycle's records: labels of their own, never Entity nor a node kind, so no query of the
 # map ever meets them. A snapshot's contents are compressed bytes the store does not look inside.
 SNAPSHOT = "AssuranceMapSnapshot"
 ACCEPTANCE = "AssuranceMapAcceptance"
-_KINDS = frozenset(SCHEMA.node_names)
 _SNAPSHOT_FIELDS = ("name", "as_of", "taken_at", "taken_by", "nodes", "edges", "findings")
 _ACCEPTANCE_FIELDS = ("rule", "node_id", "by", "reason", "review", "on", "fingerprint")
+# The audit log: one node per write, outside the map, created in the write's own transaction.
+AUDIT = "AssuranceMapAudit"
+RECORD = f"CREATE (:{AUDIT} {{seq: $seq, at: $at, who: $who, action: $action, what: $what}})"
+_KINDS = frozenset(SCHEMA.node_names)
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, ConnectionError, OSError)
+
+ROWS_PER_SECOND = 1_000  # a large write gets this much longer: timeout + rows / ROWS_PER_SECOND
+log = logging.getLogger("assurance_map.store")
 
 
 def _returning(var: str, fields: Iterable[str]) -> str:
     """`s.name AS name, ...`, quoted: some of these names are Cypher words (on, by)."""
     return ", ".join(f"{var}.`{f}` AS `{f}`" for f in fields)
-_UNAVAILABLE = (ServiceUnavailable, SessionExpired, ConnectionError, OSError)
 
 
 def constraint_statements() -> list[str]:
-    """Uniqueness of ids across the graph and per kind, derived from the schema."""
+    """Uniqueness of ids across the graph and per kind, derived from the schema, and of the
+    bookkeeping nodes (so concurrent first writes cannot make two)."""
     stmts = [f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.{KEY} IS UNIQUE"]
     stmts += [f"CREATE CONSTRAINT {k.lower()}_id IF NOT EXISTS FOR (n:{k}) REQUIRE n.{KEY} IS UNIQUE"
               for k in SCHEMA.node_names]
     stmts += [f"CREATE CONSTRAINT snapshot_key IF NOT EXISTS FOR (s:{SNAPSHOT}) REQUIRE s.key IS UNIQUE",
               f"CREATE CONSTRAINT acceptance_key IF NOT EXISTS FOR (a:{ACCEPTANCE}) "
               "REQUIRE (a.rule, a.node_id) IS UNIQUE"]
+    stmts += [f"CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:{META}) REQUIRE m.key IS UNIQUE",
+              f"CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:{AUDIT}) REQUIRE a.seq IS UNIQUE"]
     return stmts
+
+
+class _Call:
+    """One call to Neo4j made by a worker thread, which its caller may stop waiting for. A write
+    whose caller gave up is rolled back, never committed later; a commit already sent is waited for."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.abandoned = False
+        self._committing = False
+
+    def give_up(self) -> bool:
+        """Abandon the call; False when its commit is already on its way."""
+        with self._lock:
+            self.abandoned = not self._committing
+            return self.abandoned
+
+    def may_commit(self) -> bool:
+        with self._lock:
+            self._committing = not self.abandoned
+            return self._committing
+
+
+_current = threading.local()  # the _Call a worker thread is running
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -108,14 +158,22 @@ class Neo4jStore(Store):
     backend = "neo4j"
 
     def __init__(self, uri: str, user: str | None = None, password: str | None = None,
-                 database: str | None = None, **driver_options: Any):
+                 database: str | None = None, timeout: float | None = DEFAULT_TIMEOUT, actor: str | None = None,
+                 **driver_options: Any):
+        """`timeout` (seconds, None for none) bounds every call: the caller gets StoreUnavailable when
+        Neo4j has not answered by then, and the server ends the transaction itself, so nothing the
+        caller gave up on commits later. Connecting is bounded by the driver's own timeouts."""
         self.uri = uri
         self.database = database
+        self.timeout = timeout
+        self.actor = actor or local_actor()
         auth = (user, password or "") if user is not None else None  # no password: refused, clearly
+        wait = min(10.0, timeout) if timeout else 10.0
         # No server notifications: they would warn about relationship types an empty map lacks yet.
-        options = {"connection_acquisition_timeout": 10.0, "connection_timeout": 5.0,
+        options = {"connection_acquisition_timeout": wait, "connection_timeout": min(5.0, wait),
                    "max_transaction_retry_time": 2.0, "notifications_min_severity": "OFF", **driver_options}
         self._driver = GraphDatabase.driver(uri, auth=auth, **options)
+        self._workers = ThreadPoolExecutor(max_workers=32, thread_name_prefix="neo4j-call")
         self._schema_ready = False
         self._schema_lock = threading.Lock()
 
@@ -138,6 +196,9 @@ class Neo4jStore(Store):
             yield
         except AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials: {exc.message}") from None
+        except IncompleteCommit:
+            raise StoreUnavailable(f"Neo4j at {self.uri} went away while saving a write; it may or may not have "
+                                   "been saved") from None
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unreachable: {exc}") from None
         except ConstraintError as exc:  # another writer took an id between our check and our write
@@ -145,6 +206,44 @@ class Neo4jStore(Store):
         except TransientError as exc:  # e.g. the transaction outgrew the server's memory limit
             raise StoreUnavailable(f"Neo4j at {self.uri} could not complete it, nothing was written: "
                                    f"{exc.message}") from None
+        except ClientError as exc:
+            if "TimedOut" in (exc.code or "") or "Terminated" in (exc.code or ""):
+                raise StoreUnavailable(f"Neo4j at {self.uri} stopped it at the time limit of {self.timeout:g} s; "
+                                       "nothing was written") from None
+            raise
+
+    def _bounded(self, work: Callable[[], R], timeout: float | None) -> R:
+        """Run `work` on a worker thread and wait at most `timeout` seconds for it: a Neo4j that has
+        frozen (not closed its connections) would otherwise hold the caller for ever."""
+        if timeout is None or getattr(_current, "call", None) is not None:
+            return work()
+        call = _Call()
+
+        def run() -> R:
+            if call.abandoned:  # it waited for a worker longer than its caller waited for it
+                raise StoreUnavailable("abandoned")
+            _current.call = call
+            try:
+                return work()
+            finally:
+                _current.call = None
+
+        future = self._workers.submit(run)
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            if call.give_up():
+                log.warning("Neo4j at %s did not answer within %g s", self.uri, timeout)
+                raise StoreUnavailable(f"Neo4j at {self.uri} did not answer within {timeout:g} s; "
+                                       "nothing was changed") from None
+        try:  # its commit had been sent: its outcome is worth waiting a little longer for
+            return future.result(timeout)
+        except TimeoutError:
+            raise StoreUnavailable(f"Neo4j at {self.uri} did not confirm a write within {2 * timeout:g} s; "
+                                   "it may or may not have been saved") from None
+
+    def _query(self, text: str, timeout: float | None = None) -> neo4j.Query:
+        return neo4j.Query(text, timeout=timeout if timeout is not None else self.timeout)
 
     def _ensure_schema(self) -> None:
         """Constraints are created on first use, so a server that is down at start can come up later."""
@@ -153,73 +252,71 @@ class Neo4jStore(Store):
         with self._schema_lock, self._guard():
             if not self._schema_ready:
                 for stmt in constraint_statements():
-                    self._driver.execute_query(stmt, database_=self.database)
+                    self._driver.execute_query(self._query(stmt), database_=self.database)
                 self._schema_ready = True
 
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run a read query; values come back as Python values (dates as datetime.date)."""
-        self._ensure_schema()
-        with self._guard():
-            records, _, _ = self._driver.execute_query(
-                query, params, routing_=RoutingControl.READ, database_=self.database)
-        return [{k: _native(v) for k, v in r.items()} for r in records]
 
-    def _write(self, query: str, **params: Any) -> list[neo4j.Record]:
-        with self._transaction() as tx:
-            return list(tx.run(query, params))
+        def work() -> list[dict[str, Any]]:
+            self._ensure_schema()
+            with self._guard():
+                records, _, _ = self._driver.execute_query(
+                    self._query(query), params, routing_=RoutingControl.READ, database_=self.database)
+            return [{k: _native(v) for k, v in r.items()} for r in records]
+
+        return self._bounded(work, self.timeout)
 
     def ping(self) -> None:
-        with self._guard():
-            self._driver.verify_connectivity()
-        self._ensure_schema()
+        def work() -> None:
+            with self._guard():
+                self._driver.verify_connectivity()
+            self._ensure_schema()
+
+        self._bounded(work, self.timeout)
 
     def close(self) -> None:
+        self._workers.shutdown(wait=False, cancel_futures=True)
         self._driver.close()
 
     # -- writes -------------------------------------------------------------
-    @contextlib.contextmanager
-    def _transaction(self, bump: bool = True) -> Iterator[neo4j.Transaction]:
-        """One explicit write transaction: committed, with the version bumped (unless the write leaves
-        the report as it was: a snapshot), only if the block succeeds."""
+    def _write(self, work: Callable[[_Tx], R], record: AuditEntry, size: int = 1, bump: bool = True) -> R:
+        timeout = None if self.timeout is None else self.timeout + size / ROWS_PER_SECOND
+        return self._bounded(lambda: self._in_transaction(work, record, timeout, bump), timeout)
+
+    def _in_transaction(self, work: Callable[[_Tx], R], record: AuditEntry, timeout: float | None,
+                        bump: bool) -> R:
+        """One explicit write transaction, which the server ends at `timeout`: the write counted
+        first (and the version bumped, unless the write leaves the report as it was: a snapshot),
+        then the work, then its audit record; committed only if all succeed and the caller is still
+        waiting."""
         self._ensure_schema()
         with self._guard(), self._driver.session(database=self.database) as session, \
-                session.begin_transaction() as tx:
-            yield tx
-            if bump:
-                tx.run(BUMP_VERSION).consume()
+                session.begin_transaction(timeout=timeout) as tx:
+            seq = tx.run(NEXT, bump=int(bump)).single(strict=True)["seq"]
+            result = work(_Tx(tx))
+            tx.run(RECORD, seq=seq, at=record.at, who=record.who, action=record.action,
+                   what=json.dumps(record.what, ensure_ascii=False, default=str)).consume()
+            call = getattr(_current, "call", None)
+            if call is not None and not call.may_commit():
+                raise StoreUnavailable("abandoned")  # leaving the block unfinished rolls it back
             tx.commit()
-
-    @contextlib.contextmanager
-    def _write_tx(self) -> Iterator[_Tx]:
-        with self._transaction() as tx:
-            yield _Tx(tx)
+            return result
 
     def version(self) -> object | None:
         return self.read(f"OPTIONAL MATCH (m:{META} {{key: 'graph'}}) RETURN coalesce(m.version, 0) AS v")[0]["v"]
 
-    def delete_node(self, node_id: str) -> None:
-        rows = self._write(f"MATCH (n:{ENTITY} {{id: $id}}) DETACH DELETE n RETURN count(*) AS n", id=node_id)
-        if rows[0]["n"] == 0:
-            raise NotFound(f"node {node_id!r}")
-
-    def delete_edge(self, source: str, rel: str, target: str) -> None:
-        check_rel(rel)
-        rows = self._write(
-            f"MATCH (:{ENTITY} {{id: $s}})-[r:{SCHEMA.edge(rel).name}]->(:{ENTITY} {{id: $t}}) "
-            "DELETE r RETURN count(*) AS n", s=source, t=target)
-        if rows[0]["n"] == 0:
-            raise NotFound(f"edge {source} -{rel}-> {target}")
-
-    def clear(self) -> None:
-        # In slices, so clearing a national-size map stays within a small heap.
-        while self._write(f"MATCH (n:{ENTITY}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS n",
-                          n=BATCH_SIZE)[0]["n"]:
-            pass
+    def audit(self, offset: int = 0, limit: int = 100) -> list[AuditEntry]:
+        check_paging(offset, limit)
+        rows = self.read(f"MATCH (a:{AUDIT}) RETURN a.at AS at, a.who AS who, a.action AS action, a.what AS what "
+                         "ORDER BY a.seq SKIP $offset LIMIT $limit", offset=offset, limit=limit)
+        return [AuditEntry(r["at"], r["who"], r["action"], json.loads(r["what"])) for r in rows]
 
     # -- the panel cycle ------------------------------------------------------
-    def _insert_snapshot(self, record: SnapshotRecord) -> None:
+    def _insert_snapshot(self, record: SnapshotRecord, audit: AuditEntry) -> None:
         info = record.info
-        with self._transaction(bump=False) as tx:
+
+        def work(tx: _Tx) -> None:
             if tx.run(f"MATCH (s:{SNAPSHOT} {{key: $key}}) RETURN s.name", key=info.key).single():
                 raise Conflict(f"a snapshot named {info.name!r} already exists; snapshots are never replaced, "
                                "so choose another name")
@@ -228,6 +325,8 @@ class Neo4jStore(Store):
                    props={"key": info.key, "name": info.name, "as_of": info.as_of, "taken_at": info.taken_at,
                           "taken_by": info.taken_by, "nodes": info.nodes, "edges": info.edges,
                           "findings": info.findings, "payload": record.payload}).consume()
+
+        self._write(work, audit, size=len(record.payload) // 1000, bump=False)
 
     def list_snapshots(self) -> list[SnapshotInfo]:
         rows = self.read(f"MATCH (s:{SNAPSHOT}) RETURN {_returning('s', _SNAPSHOT_FIELDS)} "
@@ -242,37 +341,45 @@ class Neo4jStore(Store):
         payload = rows[0].pop("payload")
         return SnapshotRecord(SnapshotInfo(**rows[0]), bytes(payload))
 
-    def _remove_snapshot(self, key: str, name: str) -> SnapshotInfo:
-        with self._transaction(bump=False) as tx:
+    def _remove_snapshot(self, key: str, name: str, audit: AuditEntry) -> SnapshotInfo:
+        def work(tx: _Tx) -> SnapshotInfo:
             found = tx.run(f"MATCH (s:{SNAPSHOT} {{key: $key}}) RETURN {_returning('s', _SNAPSHOT_FIELDS)}",
                            key=key).single()
             if found is None:
                 raise NotFound(f"snapshot {name!r}")
             tx.run(f"MATCH (s:{SNAPSHOT} {{key: $key}}) DELETE s", key=key).consume()
-        return SnapshotInfo(**{k: _native(v) for k, v in found.items()})
+            return SnapshotInfo(**{k: _native(v) for k, v in found.items()})
 
-    def _put_acceptance(self, acceptance: Acceptance) -> Acceptance | None:
+        return self._write(work, audit, bump=False)
+
+    def _put_acceptance(self, acceptance: Acceptance, audit: AuditEntry) -> Acceptance | None:
         props = {**acceptance.as_dict(), "review": acceptance.review, "on": acceptance.on}
         match = f"MATCH (a:{ACCEPTANCE} {{rule: $rule, node_id: $node_id}})"
-        with self._transaction() as tx:
+
+        def work(tx: _Tx) -> Acceptance | None:
             found = tx.run(f"{match} RETURN {_returning('a', _ACCEPTANCE_FIELDS)}", rule=acceptance.rule,
                            node_id=acceptance.node_id).single()
             tx.run(f"MERGE (a:{ACCEPTANCE} {{rule: $p.rule, node_id: $p.node_id}}) SET a = $p", p=props).consume()
-        return Acceptance(**{k: _native(v) for k, v in found.items()}) if found else None
+            return Acceptance(**{k: _native(v) for k, v in found.items()}) if found else None
+
+        return self._write(work, audit)
 
     def list_acceptances(self) -> list[Acceptance]:
         rows = self.read(f"MATCH (a:{ACCEPTANCE}) RETURN {_returning('a', _ACCEPTANCE_FIELDS)} "
                          "ORDER BY a.rule, a.node_id")
         return [Acceptance(**r) for r in rows]
 
-    def delete_acceptance(self, rule: str, node_id: str) -> Acceptance:
+    def _remove_acceptance(self, rule: str, node_id: str, audit: AuditEntry) -> Acceptance:
         match = f"MATCH (a:{ACCEPTANCE} {{rule: $rule, node_id: $node_id}})"
-        with self._transaction() as tx:
+
+        def work(tx: _Tx) -> Acceptance:
             found = tx.run(f"{match} RETURN {_returning('a', _ACCEPTANCE_FIELDS)}", rule=rule, node_id=node_id).single()
             if found is None:  # raised inside: nothing is committed, and the version stays
                 raise NotFound(f"acceptance of {rule} for {node_id!r}")
             tx.run(f"{match} DELETE a", rule=rule, node_id=node_id).consume()
-        return Acceptance(**{k: _native(v) for k, v in found.items()})
+            return Acceptance(**{k: _native(v) for k, v in found.items()})
+
+        return self._write(work, audit)
 
     # -- reads --------------------------------------------------------------
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
@@ -359,11 +466,31 @@ class Neo4jStore(Store):
 class _Tx:
     def __init__(self, tx: neo4j.Transaction):
         self._tx = tx
+        self.run = tx.run  # for the panel cycle's own statements
 
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
         result = self._tx.run(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN n.id AS id, labels(n) AS labels",
                               ids=list(ids))
         return {r["id"]: _kind(r["labels"]) for r in result}
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        result = self._tx.run(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
+                              "RETURN labels(n) AS labels, properties(n) AS props", ids=list(ids))
+        found = [_node(r["labels"], {k: _native(v) for k, v in r["props"].items()}) for r in result]
+        return {n.id: n for n in found}
+
+    def delete_node(self, node_id: str) -> None:
+        self._tx.run(f"MATCH (n:{ENTITY} {{id: $id}}) DETACH DELETE n", id=node_id).consume()
+
+    def delete_edge(self, source: str, rel: str, target: str) -> bool:
+        result = self._tx.run(f"MATCH (:{ENTITY} {{id: $s}})-[r:{SCHEMA.edge(rel).name}]->(:{ENTITY} {{id: $t}}) "
+                              "DELETE r RETURN count(*) AS n", s=source, t=target)
+        return bool(result.single(strict=True)["n"])
+
+    def clear_some(self) -> bool:
+        # In slices, so clearing a national-size map stays within a small heap.
+        result = self._tx.run(f"MATCH (n:{ENTITY}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS n", n=BATCH_SIZE)
+        return bool(result.single(strict=True)["n"])
 
     def apply(self, batch: Batch, progress: Progress) -> None:
         done, total = 0, len(batch.nodes) + len(batch.edges)
