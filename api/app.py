@@ -6,12 +6,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from graphmodel.gaps import Policy
 from graphmodel.store import Store, open_store
 
 from . import docs, problems
+from .access import RouteTable
+from .guard import Guard, Limits
 from .reports import ReportCache
-from .routers import acceptances, audit, edges, exports, gaps, health, imports, nodes, papers, snapshots, views
+from .routers import (
+    acceptances,
+    audit,
+    edges,
+    exports,
+    gaps,
+    health,
+    imports,
+    nodes,
+    papers,
+    signin,
+    snapshots,
+    views,
+)
+from .sessions import MemorySessions, Sessions, SessionStore
 from .settings import Settings
 
 log = logging.getLogger("assurance_map.api")
@@ -29,7 +47,10 @@ Every example below works on the bundled demo map: run `assurance-map demo` and 
 """
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, store: Store | None = None,
+               sessions: SessionStore | None = None) -> FastAPI:
+    """The application, with its store (opened from the settings unless one is given) and, for
+    browser sessions, a session store (in this process unless one is given: see api.sessions)."""
     settings = settings or Settings()
     keys = settings.keys  # parse now: a malformed key list stops the start, not the first request
 
@@ -50,13 +71,23 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.keys = keys
+    app.state.policy = Policy.load(settings.policy) if settings.policy else None  # a bad file stops the start
     app.state.reports = ReportCache()
+    app.state.sessions = Sessions(sessions or MemorySessions(), settings.session_idle_minutes * 60,
+                                  settings.session_hours * 3600)
     if store is not None:
         app.state.store = store
     problems.install(app)
     problems.document(app)
     docs.install(app)
     for router in (health.router, nodes.router, edges.router, imports.router, gaps.router, exports.router,
-                   snapshots.router, acceptances.router, papers.router, views.router, audit.router):
+                   snapshots.router, acceptances.router, papers.router, views.router, signin.router, audit.router):
         app.include_router(router)
+    table = RouteTable(app)
+    table.routes  # noqa: B018 - every route must declare who may call it: a route that does not stops the start
+    app.add_middleware(Guard, table=table, keys=keys, sessions=app.state.sessions, limits=Limits(
+        hosts=settings.hosts, json_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes,
+        body_timeout=settings.body_timeout))
+    if settings.proxies:  # outside the guard, so the guard sees the scheme the proxy was asked for
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxies)
     return app

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import hmac
 import secrets
@@ -36,7 +37,9 @@ class Principal:
 
 
 LOCAL = Principal("local", Role.admin)  # when no keys are configured (loopback only)
-COOKIE = "assurance_map_key"
+SESSION_COOKIE = "assurance_map_session"  # an opaque session id, set by the sign-in page; HttpOnly
+CSRF_COOKIE = "assurance_map_csrf"  # the session's CSRF token, for the page's own scripts to send back
+CSRF_HEADER = "X-CSRF-Token"
 
 
 def digest(key: str) -> str:
@@ -58,9 +61,12 @@ def parse_keys(text: str) -> list[ApiKey]:
     return keys
 
 
+# How a caller may authenticate, for the OpenAPI document; the guard (api.guard) does the work.
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key.")
 _bearer = HTTPBearer(auto_error=False, description="An API key as a bearer token.")
-_cookie = APIKeyCookie(name=COOKIE, auto_error=False, description="Set by the sign-in page.")
+_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
+                       description="A session, from the sign-in page (state-changing requests also need the "
+                                   f"{CSRF_HEADER} header).")
 
 
 def recognise(keys: Sequence[ApiKey], presented: str) -> ApiKey | None:
@@ -74,28 +80,30 @@ def recognise(keys: Sequence[ApiKey], presented: str) -> ApiKey | None:
     return found
 
 
-def principal(request: Request, header: Annotated[str | None, Depends(_header)],
+def principal(request: Request, api_key: Annotated[str | None, Depends(_header)],
               bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-              cookie: Annotated[str | None, Depends(_cookie)]) -> Principal:
-    keys: list[ApiKey] = request.app.state.keys
-    if not keys:
-        return LOCAL
-    presented = header or (bearer.credentials if bearer else None) or cookie
-    if not presented:
+              session: Annotated[str | None, Depends(_cookie)]) -> Principal:
+    """The caller, as the guard authenticated them before the request was read."""
+    who: Principal | None = getattr(request.state, "principal", None)
+    if who is None:
         raise HTTPException(401, "an API key is needed: send it as X-API-Key or a bearer token",
                             headers={"WWW-Authenticate": "Bearer"})
-    key = recognise(keys, presented)
-    if key is None:
-        raise HTTPException(401, "the API key is not recognised", headers={"WWW-Authenticate": "Bearer"})
-    return Principal(key.name, key.role)
+    return who
 
 
+@functools.cache
 def require(role: Role) -> Callable[[Principal], Principal]:
-    """A dependency that admits `role` and the roles above it."""
+    """A dependency that admits `role` and the roles above it. The guard reads `role` from the route's
+    dependencies and refuses others before the request is parsed; this checks again, in depth."""
 
     def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
         if who.role < role:
             raise HTTPException(403, f"this needs the {role.name} role; {who.name} has {who.role.name}")
         return who
 
+    check.role = role  # type: ignore[attr-defined]  # read by api.access
     return check
+
+
+def public() -> None:
+    """A dependency that says a route is open to anyone (the guard reads it)."""

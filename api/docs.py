@@ -16,6 +16,8 @@ from fastapi.responses import HTMLResponse, Response
 from graphmodel.errors import NotFound
 from loaders.bundled import DEMO_SNAPSHOT
 
+from .deps import Public
+
 _VENDOR = Path(fastapi_offline.__file__).resolve().parent / "static"
 _OWN = Path(__file__).resolve().parent / "static"
 ASSETS = {
@@ -94,16 +96,16 @@ DESCRIPTIONS = {
     ("delete", "/edges"): "Removes one edge, named by its two ends and kind. Needs the editor role.",
     ("get", "/gaps"): "Every finding with its plain-words reasons, each process's class and strength score, and "
                       "counts per rule, class and area. `rule=G1,G3` or `rule=G1&rule=G3` narrows the rules. "
-                      "Needs the analyst role.",
+                      "Needs the viewer role.",
     ("post", "/gaps"): "As GET /gaps, under policy settings given in the body (any of GET /gaps/policy). "
                        "Needs the analyst role.",
     ("get", "/gaps/rules"): "The rules G1 to G10: what each finds, the kind it reports and its severity under "
                             "the effective policy. Needs the viewer role.",
     ("get", "/gaps/policy"): "Every threshold, period, weight, factor and severity the rules use. Needs the "
                              "viewer role.",
-    ("get", "/gaps/rules/{rule_id}"): "The findings of one rule. Needs the analyst role.",
+    ("get", "/gaps/rules/{rule_id}"): "The findings of one rule. Needs the viewer role.",
     ("get", "/gaps/areas/{area}"): "Findings and classes for the processes of one area (any case). Needs the "
-                                   "analyst role.",
+                                   "viewer role.",
     ("get", "/exports/graph.json"): "The whole map as nodes and edges in JSON. Needs the analyst role.",
     ("get", "/exports/graph.graphml"): "The whole map as GraphML for Gephi or yEd, with each process's class, "
                                        "score and findings. Needs the analyst role.",
@@ -213,15 +215,15 @@ def install(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/docs", include_in_schema=False)
-    def swagger() -> HTMLResponse:
+    def swagger(_: Public) -> HTMLResponse:
         return HTMLResponse(SWAGGER, headers={"Content-Security-Policy": POLICY})
 
     @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
+    def redoc(_: Public) -> HTMLResponse:
         return HTMLResponse(REDOC, headers={"Content-Security-Policy": POLICY})
 
     @app.get(ASSET_BASE + "/{name}", include_in_schema=False)
-    def asset(name: str) -> Response:
+    def asset(name: str, _: Public) -> Response:
         path = ASSETS.get(name)
         if path is None:
             raise NotFound(f"asset {name!r}")

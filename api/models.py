@@ -65,9 +65,9 @@ class CountsOut(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
-    store: str
-    detail: str | None = None
-    counts: CountsOut | None = None
+    store: str | None = Field(None, description="embedded or neo4j (to callers who have signed in).")
+    detail: str | None = Field(None, description="Why the store is unavailable (to callers who have signed in).")
+    counts: CountsOut | None = Field(None, description="Nodes and edges by kind (to callers who have signed in).")
 
 
 class WriteOut(BaseModel):

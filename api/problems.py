@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,9 +13,24 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 
-from graphmodel.errors import AssuranceMapError, Conflict, NotFound, StoreUnavailable, UnknownArea, ValidationError
+from graphmodel.audit import AuditUnavailable
+from graphmodel.errors import (
+    SHOWN,
+    AssuranceMapError,
+    Conflict,
+    NotFound,
+    Stale,
+    StoreUnavailable,
+    UnknownArea,
+    ValidationError,
+)
+from graphmodel.safeload import ParseError
+from graphmodel.text import clip
+
+from .headers import secure
 
 log = logging.getLogger("assurance_map.api")
 MEDIA_TYPE = "application/problem+json"
@@ -92,7 +108,11 @@ def problem(status: int, detail: str, errors: list[ProblemItem] | None = None,
 
 
 def _json_safe(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+    """A value to repeat in a problem: plain, and short (an error never echoes a megabyte back)."""
+    if isinstance(value, (dict, list, tuple)):
+        return None
+    value = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+    return clip(value, SHOWN) if isinstance(value, str) else value
 
 
 def install(app: FastAPI) -> None:
@@ -104,9 +124,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        items = [ProblemItem(message=e["msg"], loc=list(e["loc"]), value=_json_safe(e.get("input")))
-                 for e in exc.errors()]
+        items = [ProblemItem(message=e["msg"].removeprefix("Value error, "), loc=list(e["loc"]),
+                             value=_json_safe(e.get("input"))) for e in exc.errors()]
         return problem(422, "the request is not valid", items)
+
+    @app.exception_handler(ParseError)
+    async def _unreadable(_: Request, exc: ParseError) -> JSONResponse:
+        return problem(400, str(exc))
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
@@ -116,25 +140,44 @@ def install(app: FastAPI) -> None:
     async def _conflict(_: Request, exc: Conflict) -> JSONResponse:
         return problem(409, str(exc))
 
+    @app.exception_handler(Stale)
+    async def _stale(_: Request, exc: Stale) -> JSONResponse:
+        return problem(412, str(exc))
+
     @app.exception_handler(StoreUnavailable)
     async def _unavailable(_: Request, exc: StoreUnavailable) -> JSONResponse:
         log.warning("store unavailable: %s", exc)
         return problem(503, str(exc), headers={"Retry-After": "5"})
 
+    @app.exception_handler(AuditUnavailable)
+    async def _unaudited(_: Request, exc: AuditUnavailable) -> JSONResponse:
+        log.error("write refused, its audit record could not be kept: %s", exc.reason)
+        return problem(503, "the audit log cannot be written, so nothing was written; the server's log says why",
+                       headers={"Retry-After": "30"})
+
     @app.exception_handler(filelock.Timeout)
     async def _busy(_: Request, exc: filelock.Timeout) -> JSONResponse:
         return problem(503, "the store is busy with another write; try again shortly", headers={"Retry-After": "5"})
 
-    @app.exception_handler(AssuranceMapError)  # anything else users can act on, e.g. a damaged store file
+    @app.exception_handler(AssuranceMapError)  # anything else, e.g. a damaged store file: its words name server paths
     async def _other(_: Request, exc: AssuranceMapError) -> JSONResponse:
-        log.error("%s", exc)
-        return problem(500, str(exc))
+        reference = secrets.token_hex(4)
+        log.error("[%s] %s", reference, exc)
+        return problem(500, f"the store cannot be used; the server's log says why (reference {reference})")
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 401 and _wants_html(request):  # a person in a browser: offer the sign-in page
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)  # the last resort: never a traceback or a plain-text 500
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        reference = secrets.token_hex(4)
+        log.error("[%s] %s %s failed", reference, request.method, request.url.path, exc_info=exc)
+        response = problem(500, f"something went wrong on the server; it has been logged (reference {reference})")
+        secure(MutableHeaders(raw=response.raw_headers), request.url.scheme == "https")  # outside the guard
+        return response
 
 
 def _wants_html(request: Request) -> bool:

@@ -17,6 +17,9 @@ from graphmodel.cycle import snapshots
 from graphmodel.cycle.snapshots import MapState
 from graphmodel.gaps import Policy, Report, analyse
 from graphmodel.store import Store
+from graphmodel.values import DATE_FORM
+
+from .deps import Date
 
 
 class AcceptedOut(BaseModel):
@@ -87,7 +90,7 @@ class RuleOut(BaseModel):
 
 
 class GapQuery(BaseModel):
-    as_of: dt.date | None = Field(None, description="Judge at this date (default today).")
+    as_of: Date = Field(None, description=f"Judge at this date (default today): {DATE_FORM}.")
     rules: list[str] | None = Field(None, examples=[["G1", "G3"]], description="Only these rules.")
     area: str | None = None
     explain: bool = False
@@ -98,7 +101,7 @@ class WhatIfQuery(BaseModel):
     withdraw: list[str] = Field(default_factory=list, description="Assurance sources to take away.")
     opinions: dict[str, str] = Field(default_factory=dict, examples=[{"S-IA-VET": "limited"}],
                                      description="New opinions for assurance sources.")
-    as_of: dt.date | None = None
+    as_of: Date = Field(None, description=f"Judge at this date (default today): {DATE_FORM}.")
     policy: dict[str, Any] | None = None
 
 
@@ -213,5 +216,5 @@ def policy_for(request: Request, given: dict[str, Any] | None = None) -> Policy 
     """The request's own policy, else the server's policy file, else the defaults (None)."""
     if given is not None:
         return Policy.from_dict(given, "policy")
-    path = request.app.state.settings.policy
-    return Policy.load(path) if path else None
+    server: Policy | None = request.app.state.policy
+    return server

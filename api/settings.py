@@ -9,6 +9,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .auth import ApiKey, parse_keys
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+ANY_ADDRESS = {"0.0.0.0", "::", ""}
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip().lower().strip("[]").rstrip(".") for n in text.replace("\n", ",").split(",") if n.strip()]
 
 
 class Settings(BaseSettings):
@@ -18,7 +23,19 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Bind address; anything but loopback needs API keys.")
     port: int = Field(8000, ge=1, le=65535)
     api_keys: SecretStr = Field(SecretStr(""), description="Comma-separated name:role:sha256-of-key entries.")
-    max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted import, per request.")
+    allowed_hosts: str = Field("", description="Comma-separated names the server answers to in the Host header "
+                                               "(default: the loopback names and the bind address).")
+    trusted_proxies: str = Field("", description="Comma-separated addresses of reverse proxies whose "
+                                                 "X-Forwarded-Proto and X-Forwarded-For are believed.")
+    max_upload_mb: float = Field(20.0, gt=0, le=1024, description="Largest accepted import request.")
+    max_body_kb: float = Field(1024.0, gt=0, le=100 * 1024, description="Largest accepted body of any other request.")
+    body_timeout: float = Field(10.0, gt=0, le=600, description="Seconds a request body may pause; it must be "
+                                                                "whole within 30 times this.")
+    session_idle_minutes: float = Field(30.0, gt=0, le=24 * 60, description="A browser session ends after this "
+                                                                            "long unused.")
+    session_hours: float = Field(12.0, gt=0, le=24 * 30, description="A browser session ends this long after "
+                                                                     "sign-in, used or not.")
+    max_connections: int = Field(200, ge=1, description="Connections served at once; more are answered 503.")
     audit_log: Path | None = Field(None, description="The embedded store's audit log (default: beside the store "
                                                      "file); Neo4j keeps its log in the database.")
     neo4j_timeout: float = Field(30.0, gt=0, le=86_400, description="Seconds a request waits for Neo4j, and its "
@@ -37,8 +54,25 @@ class Settings(BaseSettings):
         return parse_keys(self.api_keys.get_secret_value())
 
     @property
+    def hosts(self) -> frozenset[str]:
+        """The names a request's Host header may give: those configured, else the loopback names and
+        the bind address (a wildcard address names nothing)."""
+        given = _names(self.allowed_hosts)
+        if given:
+            return frozenset(given)
+        return frozenset(LOOPBACK | ({self.host.lower().strip("[]")} - ANY_ADDRESS))
+
+    @property
+    def proxies(self) -> list[str]:
+        return _names(self.trusted_proxies)
+
+    @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_body_bytes(self) -> int:
+        return int(self.max_body_kb * 1024)
 
     def check_binding(self) -> None:
         """Refuse to listen beyond loopback when anyone who can reach the port would have full access."""

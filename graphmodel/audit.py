@@ -86,20 +86,19 @@ class AuditFile:
         except OSError as exc:
             raise AuditUnavailable(f"{self.path}: {exc.strerror or exc}") from None
 
-    def entries(self, offset: int = 0, limit: int = 100) -> list[AuditEntry]:
-        out: list[AuditEntry] = []
+    def entries(self, offset: int = 0, limit: int = 100, newest_first: bool = False) -> list[AuditEntry]:
         try:
-            fh = self.path.open(encoding="utf-8")
+            with self.path.open(encoding="utf-8") as fh:
+                lines = [(n, line) for n, line in enumerate(fh, 1) if line.strip()]
         except FileNotFoundError:
-            return out
-        with fh:
-            for n, line in enumerate(fh):
-                if n >= offset + limit:
-                    break
-                if n >= offset and line.strip():
-                    try:
-                        out.append(AuditEntry(**json.loads(line)))
-                    except (ValueError, TypeError):  # a record cut short by a crash: say so, keep going
-                        out.append(AuditEntry("", "", "unreadable record", {"line": n + 1}))
-        return out
+            return []
+        if newest_first:
+            lines.reverse()
+        return [_parse(n, line) for n, line in lines[offset:offset + limit]]
 
+
+def _parse(number: int, line: str) -> AuditEntry:
+    try:
+        return AuditEntry(**json.loads(line))
+    except (ValueError, TypeError):  # a record cut short by a crash: say so, and go on
+        return AuditEntry("", "", "unreadable record", {"line": number})

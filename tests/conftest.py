@@ -24,6 +24,10 @@ from graphmodel.store.embedded import EmbeddedStore
 from graphmodel.store.neo4j import Neo4jStore
 from tests.browser.chromium import chromium
 
+# Starlette's TestClient sends `Host: testserver`: let the tests' servers answer to it besides the
+# loopback names (tests of the Host check give their own list).
+os.environ.setdefault("ASSURANCE_MAP_ALLOWED_HOSTS", "localhost,127.0.0.1,::1,testserver")
+
 STORES = ["embedded", "neo4j"]
 NEO4J_FIXTURES = frozenset({"neo4j", "neo4j_store", "store_factory", "own_neo4j_server"})
 BROWSER_FIXTURES = frozenset({"browser"})

@@ -182,14 +182,15 @@ def keyed(store, tmp_path):
 
 
 ROUTES = [("get", "/dashboard", "viewer"), ("get", "/views/map", "viewer"), ("get", "/views/heatmap.svg", "viewer"),
-          ("get", "/gaps/rules", "viewer"), ("get", "/gaps", "analyst"), ("post", "/gaps/what-if", "analyst"),
+          ("get", "/gaps/rules", "viewer"), ("get", "/gaps", "viewer"), ("post", "/gaps", "analyst"),
+          ("post", "/gaps/what-if", "analyst"),
           ("get", "/exports/graph.json", "analyst"), ("get", "/exports/findings.csv", "analyst"),
           ("post", "/imports", "editor")]
 
 
 @pytest.mark.parametrize("method, url, least", ROUTES, ids=[f"{m} {u}" for m, u, _ in ROUTES])
 def test_role_boundaries(keyed, method, url, least):
-    kwargs: dict[str, Any] = {"json": {}} if url == "/gaps/what-if" else {}
+    kwargs: dict[str, Any] = {"json": {}} if method == "post" else {}
     if url == "/imports":
         kwargs = {"files": [("files", ("risks.csv", b"id,title\nR-ROLE,t\n"))]}
     assert keyed.request(method, url, **kwargs).status_code == 401

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from graphmodel import node_from_dict
+from graphmodel import StoreUnavailable, node_from_dict
 from graphmodel.store.embedded import CorruptStore, EmbeddedStore
 from tests.test_store_conformance import small_map, snapshot
 
@@ -83,11 +83,12 @@ def test_a_failed_write_restores_memory_from_the_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreUnavailable, match="No space left on device"):
         store.upsert([node_from_dict("Risk", {"id": "R9", "title": "t"})])
     monkeypatch.undo()
     assert snapshot(store) == before and store.get_node("R9") is None
     assert not list(tmp_path.glob("*.tmp"))
+    assert [e.action for e in store.audit(0, 100)][-2:] == ["write", "not written"]  # the log says so
 
 
 def test_a_file_that_is_not_a_store_is_refused(tmp_path):

@@ -394,7 +394,7 @@ def test_view_command_writes_one_self_contained_file(store, tmp_path, monkeypatc
     out = tmp_path / "out" / "heat.html"
     assert run_view(_args(out, kind="heatmap"), store) == 0
     assert "Leaver management" in out.read_text() and "limited" in out.read_text()
-    written = {p.name for p in tmp_path.iterdir()} - {"store.json", "store.json.lock"}  # the embedded store's
+    written = {p.name for p in tmp_path.iterdir()} - {"store.json", "store.json.lock", "store.audit.jsonl"}
     assert written == {"out"}  # nothing else lands in the working directory
 
 

@@ -27,7 +27,7 @@ def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rul
 
 
 @router.get("", response_model=GapReportOut, summary="All findings, classes and scores")
-def all_gaps(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
+def all_gaps(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, rule: RuleIds = None,
              area: Area = None, explain: Explain = False) -> Response:
     return json_response(_report(request, store, as_of=as_of, rules=rule, area=area, explain=explain))
 
@@ -52,7 +52,7 @@ def policy(request: Request, _: Viewer) -> dict[str, Any]:
 
 @router.get("/rules/{rule_id}", response_model=GapReportOut, summary="Findings of one rule",
             responses={404: RESPONSES[404]})
-def one_rule(request: Request, rule_id: str, store: StoreDep, _: Analyst, as_of: AsOf = None) -> dict[str, Any]:
+def one_rule(request: Request, rule_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> dict[str, Any]:
     if rule_id.upper() not in RULES:
         raise NotFound(f"rule {rule_id!r}; the rules are {', '.join(RULES)}")
     return _report(request, store, as_of=as_of, rules=[rule_id.upper()])
@@ -60,7 +60,7 @@ def one_rule(request: Request, rule_id: str, store: StoreDep, _: Analyst, as_of:
 
 @router.get("/areas/{area}", response_model=GapReportOut, summary="Findings and classes for one area",
             responses={404: RESPONSES[404]})
-def one_area(request: Request, area: str, store: StoreDep, _: Analyst, as_of: AsOf = None,
+def one_area(request: Request, area: str, store: StoreDep, _: Viewer, as_of: AsOf = None,
              explain: Explain = False) -> Response:
     with area_resource(area):
         return json_response(_report(request, store, as_of=as_of, area=area, explain=explain))
@@ -69,7 +69,7 @@ def one_area(request: Request, area: str, store: StoreDep, _: Analyst, as_of: As
 @router.get("/nodes/{node_id:path}", response_model=GapReportOut, summary="One node's findings",
             description="The findings about one node, and its class and score when it is a Process.",
             responses={404: RESPONSES[404]})
-def one_node(request: Request, node_id: str, store: StoreDep, _: Analyst, as_of: AsOf = None) -> dict[str, Any]:
+def one_node(request: Request, node_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> dict[str, Any]:
     store.node(node_id)
     body = _report(request, store, as_of=as_of, explain=True)
     body["findings"] = [f for f in body["findings"] if f["node_id"] == node_id]

@@ -22,7 +22,7 @@ IfMatch = Annotated[str | None, Header(description="The ETag of the node as last
                                                    "only if the node is still that (412 otherwise).")]
 IfNoneMatch = Annotated[str | None, Header(description="*: create the node only if there is none with its id "
                                                        "(412 otherwise).")]
-CONDITIONAL = {412: RESPONSES[412]}
+CONDITIONAL: dict[int | str, dict[str, Any]] = {412: RESPONSES[412]}
 
 
 def _tags(header: str) -> list[str]:

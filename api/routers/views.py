@@ -1,11 +1,9 @@
 """The web pages for panel members: dashboard, network views, heat map, and their assets."""
 import datetime as dt
-from html import escape
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 import networkx as nx
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graphmodel.gaps import Report, what_if
@@ -13,8 +11,8 @@ from graphmodel.store import Store
 from graphmodel.store.records import NAME_MAX
 from viz import assets, heatmap, pages, urls
 
-from ..auth import COOKIE, Role, recognise
-from ..deps import Area, AsOf, Editor, StoreDep, Viewer
+from ..auth import Role
+from ..deps import Area, AsOf, Editor, Public, StoreDep, Viewer
 from ..problems import RESPONSES, area_resource
 from ..reports import policy_for, report_for
 from .snapshots import travel_for
@@ -35,7 +33,7 @@ def _analysed(request: Request, store: Store, as_of: dt.date | None) -> tuple[nx
 
 
 @router.get("/", include_in_schema=False)
-def home() -> RedirectResponse:
+def home(_: Public) -> RedirectResponse:
     return RedirectResponse(urls.dashboard_url(), status_code=303)
 
 
@@ -127,17 +125,10 @@ def heatmap_image(request: Request, fmt: Literal["png", "svg"], store: StoreDep,
 
 
 @router.get(urls.ASSET_BASE + "/{name}", response_class=Response, include_in_schema=False)
-def asset(name: str) -> Response:
+def asset(name: str, _: Public) -> Response:
     # Library code and styles only, the same for everyone: no key needed.
     return Response(assets.asset(name), media_type=assets.media_type(name),
                     headers={"Cache-Control": "public, max-age=86400"})
-
-
-LOGIN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title>
-<link rel="stylesheet" href="{css}"></head><body><main><h1>assurance-map</h1>
-<form method="post" action="/login"><label>API key <input type="password" name="key" autocomplete="off"></label>
-<input type="hidden" name="next" value="{next}"><button type="submit">Sign in</button></form>{error}</main>
-</body></html>"""
 
 
 @router.get(urls.import_url(), summary="Import papers: upload, preview, adjust the column map, write or cancel")
@@ -145,20 +136,3 @@ def import_view(_: Editor) -> str:
     from loaders.load import ADAPTER_NAMES
 
     return pages.import_page(ADAPTER_NAMES, asset_base=ASSET_BASE, links=True)
-
-
-@router.get("/login", include_in_schema=False)
-def login_form(next: str = "/dashboard", error: str = "") -> str:
-    target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
-    message = '<p role="alert">That key is not recognised.</p>' if error else ""
-    return LOGIN_PAGE.format(css=urls.asset_url("viz.css"), next=escape(target, quote=True), error=message)
-
-
-@router.post("/login", include_in_schema=False)
-def login(request: Request, key: Annotated[str, Form()], next: Annotated[str, Form()] = "/dashboard") -> Response:
-    target = next if next.startswith("/") and not next.startswith("//") else "/dashboard"
-    if recognise(request.app.state.keys, key) is None:
-        return RedirectResponse(f"/login?error=1&next={quote(target)}", status_code=303)
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, key, httponly=True, samesite="strict", secure=request.url.scheme == "https")
-    return response

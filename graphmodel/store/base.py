@@ -315,8 +315,8 @@ class Store(abc.ABC):
         it succeeds; `size` (rows written) lets a large write take longer."""
 
     @abc.abstractmethod
-    def audit(self, offset: int = 0, limit: int = 100) -> list[AuditEntry]:
-        """The audit log, oldest first."""
+    def audit(self, offset: int = 0, limit: int = 100, newest_first: bool = False) -> list[AuditEntry]:
+        """The audit log, oldest first (or newest first)."""
 
     # -- reads --------------------------------------------------------------
     @abc.abstractmethod

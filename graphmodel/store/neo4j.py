@@ -306,10 +306,11 @@ class Neo4jStore(Store):
     def version(self) -> object | None:
         return self.read(f"OPTIONAL MATCH (m:{META} {{key: 'graph'}}) RETURN coalesce(m.version, 0) AS v")[0]["v"]
 
-    def audit(self, offset: int = 0, limit: int = 100) -> list[AuditEntry]:
+    def audit(self, offset: int = 0, limit: int = 100, newest_first: bool = False) -> list[AuditEntry]:
         check_paging(offset, limit)
+        order = "DESC" if newest_first else "ASC"
         rows = self.read(f"MATCH (a:{AUDIT}) RETURN a.at AS at, a.who AS who, a.action AS action, a.what AS what "
-                         "ORDER BY a.seq SKIP $offset LIMIT $limit", offset=offset, limit=limit)
+                         f"ORDER BY a.seq {order} SKIP $offset LIMIT $limit", offset=offset, limit=limit)
         return [AuditEntry(r["at"], r["who"], r["action"], json.loads(r["what"])) for r in rows]
 
     # -- the panel cycle ------------------------------------------------------

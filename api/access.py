@@ -1,0 +1,79 @@
+"""Who may call each route, and what it reads from the body: found once, from the route's own
+declaration, for the guard to act on before anything parses the request.
+
+A route declares its least role by taking the caller as a parameter (`who: Editor`, see api.deps) or
+declares itself open with `Public`; a route that does neither stops the application from starting,
+so no route can be forgotten. The body a route reads comes from its parameters too: a form (a file
+upload, the sign-in form) or JSON.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from fastapi import FastAPI, params
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute, Match
+from starlette.types import Scope
+
+from .auth import Role, public
+
+Body = Literal["json", "form"] | None
+
+
+@dataclass(frozen=True)
+class Access:
+    role: Role | None  # None: open to anyone
+    body: Body  # what the route reads from the request body, if anything
+
+
+OPEN = Access(None, None)
+
+
+def _dependencies(dependant: Dependant) -> Iterator[Dependant]:
+    for d in dependant.dependencies:
+        yield d
+        yield from _dependencies(d)
+
+
+def route_access(route: BaseRoute) -> Access:
+    """The access a route declares. Routes that are not API routes (none are added today) are open."""
+    if not isinstance(route, APIRoute):
+        return OPEN
+    calls = [d.call for d in _dependencies(route.dependant)]
+    roles = [r for r in (getattr(c, "role", None) for c in calls) if isinstance(r, Role)]
+    if not roles and public not in calls:
+        raise RuntimeError(f"{sorted(route.methods or ())} {route.path}: declares no role; take the caller as a "
+                           "parameter (Viewer, Analyst, Editor, Admin) or declare it Public")
+    body: Body = None
+    if route.body_field is not None:
+        body = "form" if isinstance(route.body_field.field_info, params.Form) else "json"
+    return Access(max(roles) if roles else None, body)
+
+
+class RouteTable:
+    """Each route of an app with its access, matched the way the router itself matches."""
+
+    def __init__(self, app: FastAPI):
+        self._app = app
+        self._routes: list[tuple[BaseRoute, Access]] | None = None
+
+    @property
+    def routes(self) -> list[tuple[BaseRoute, Access]]:
+        if self._routes is None:  # once, after every router is included
+            self._routes = [(r, route_access(r)) for r in self._app.router.routes]
+        return self._routes
+
+    def match(self, scope: Scope) -> tuple[BaseRoute, Access] | None:
+        """The route that will handle the request (or the one whose path matched with another method),
+        or None when no path matches."""
+        partial = None
+        for route, access in self.routes:
+            found, _ = route.matches(scope)
+            if found is Match.FULL:
+                return route, access
+            if found is Match.PARTIAL and partial is None:
+                partial = (route, access)
+        return partial
