@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from fastapi import FastAPI, params
+import fastapi.routing
+from fastapi import FastAPI, Request, params
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute, Match
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
 from .auth import Role, public
@@ -53,27 +54,53 @@ def route_access(route: BaseRoute) -> Access:
     return Access(max(roles) if roles else None, body)
 
 
+@dataclass(frozen=True)
+class Entry:
+    path: str  # as served, prefixes included
+    methods: frozenset[str]
+    route: BaseRoute  # as declared
+    access: Access
+    matcher: BaseRoute  # matches requests the way the router does
+
+
+def _never(request: Request) -> None:  # the matchers below are never called, only matched
+    raise AssertionError("not a handler")
+
+
+def flat_routes(app: FastAPI) -> Iterator[tuple[str, frozenset[str], BaseRoute]]:
+    """(path as served, methods, route as declared) for every route, routers included in others
+    flattened (FastAPI from 0.16x keeps them nested and offers iter_route_contexts to walk them)."""
+    walk = getattr(fastapi.routing, "iter_route_contexts", None)
+    contexts = walk(app.router.routes) if walk else app.router.routes
+    for ctx in contexts:
+        route = getattr(ctx, "original_route", ctx)
+        yield getattr(ctx, "path", ""), frozenset(getattr(ctx, "methods", None) or ()), route
+
+
 class RouteTable:
     """Each route of an app with its access, matched the way the router itself matches."""
 
     def __init__(self, app: FastAPI):
         self._app = app
-        self._routes: list[tuple[BaseRoute, Access]] | None = None
+        self._entries: list[Entry] | None = None
 
     @property
-    def routes(self) -> list[tuple[BaseRoute, Access]]:
-        if self._routes is None:  # once, after every router is included
-            self._routes = [(r, route_access(r)) for r in self._app.router.routes]
-        return self._routes
+    def entries(self) -> list[Entry]:
+        if self._entries is None:  # once, after every router is included
+            self._entries = [
+                Entry(path, methods, route, route_access(route),
+                      Route(path, _never, methods=list(methods)) if isinstance(route, APIRoute) else route)
+                for path, methods, route in flat_routes(self._app)]
+        return self._entries
 
-    def match(self, scope: Scope) -> tuple[BaseRoute, Access] | None:
+    def match(self, scope: Scope) -> Entry | None:
         """The route that will handle the request (or the one whose path matched with another method),
         or None when no path matches."""
         partial = None
-        for route, access in self.routes:
-            found, _ = route.matches(scope)
+        for entry in self.entries:
+            found, _ = entry.matcher.matches(scope)
             if found is Match.FULL:
-                return route, access
+                return entry
             if found is Match.PARTIAL and partial is None:
-                partial = (route, access)
+                partial = entry
         return partial

@@ -13,6 +13,7 @@ from graphmodel.store import Store, open_store
 
 from . import docs, problems
 from .access import RouteTable
+from .costly import Costly
 from .guard import Guard, Limits
 from .reports import ReportCache
 from .routers import (
@@ -31,6 +32,7 @@ from .routers import (
 )
 from .sessions import MemorySessions, Sessions, SessionStore
 from .settings import Settings
+from .uploads import default_root, remove_orphans
 
 log = logging.getLogger("assurance_map.api")
 
@@ -56,6 +58,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if removed := remove_orphans(app.state.uploads):
+            log.info("Removed %d upload folder(s) left by a server that stopped mid-request", removed)
         own = store is None
         app.state.store = store if store is not None else open_store(
             settings.store, audit_log=settings.audit_log, timeout=settings.neo4j_timeout)
@@ -73,6 +77,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.keys = keys
     app.state.policy = Policy.load(settings.policy) if settings.policy else None  # a bad file stops the start
     app.state.reports = ReportCache()
+    app.state.uploads = settings.upload_dir or default_root()
+    app.state.costly = Costly(settings.max_export_items, cache_bytes=int(settings.cache_mb * 2**20))
     app.state.sessions = Sessions(sessions or MemorySessions(), settings.session_idle_minutes * 60,
                                   settings.session_hours * 3600)
     if store is not None:
@@ -84,7 +90,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
                    snapshots.router, acceptances.router, papers.router, views.router, signin.router, audit.router):
         app.include_router(router)
     table = RouteTable(app)
-    table.routes  # noqa: B018 - every route must declare who may call it: a route that does not stops the start
+    table.entries  # noqa: B018 - every route must declare who may call it: a route that does not stops the start
     app.add_middleware(Guard, table=table, keys=keys, sessions=app.state.sessions, limits=Limits(
         hosts=settings.hosts, json_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes,
         body_timeout=settings.body_timeout))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import sys
@@ -203,7 +204,13 @@ def _run(args: argparse.Namespace) -> int:
         return _store_command(args.command)(args, store)
 
 
+DEBUG_ENV = "ASSURANCE_MAP_DEBUG"  # set to 1 for a traceback instead of the one-line message
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # text that cannot be encoded is shown escaped, never a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # its retry chatter is not for users
     args = _parser().parse_args(argv, namespace=argparse.Namespace(store=None))
@@ -221,6 +228,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141  # 128 + SIGPIPE, what a shell reports for a command a closed pipe stopped
     except KeyboardInterrupt:
         return 130
+    except (OSError, RecursionError, MemoryError) as exc:  # e.g. a file that cannot be written
+        print(f"assurance-map {args.command}: {_plainly(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last resort: one line, not a traceback, unless asked for
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"assurance-map {args.command}: unexpected error ({_plainly(exc)}); set {DEBUG_ENV}=1 to see where",
+              file=sys.stderr)
+        return 1
+
+
+def _plainly(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}" + (f": {exc.filename}" if exc.filename else "")
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
 
 
 if __name__ == "__main__":

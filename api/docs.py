@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from graphmodel.errors import NotFound
 from loaders.bundled import DEMO_SNAPSHOT
+from viz import urls
 
 from .deps import Public
 
@@ -36,6 +37,7 @@ SWAGGER = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>assurance-map API</title>
 <link rel="stylesheet" href="{ASSET_BASE}/swagger-ui.css"></head>
 <body><div id="swagger-ui" data-spec="/openapi.json"></div>
+<script src="{urls.asset_url("session.js")}"></script>
 <script src="{ASSET_BASE}/swagger-ui-bundle.js"></script>
 <script src="{ASSET_BASE}/swagger-init.js"></script></body></html>"""
 

@@ -117,7 +117,7 @@ class Guard:
         refusal = self._screen(scope)
         if refusal is None:
             route = self.table.match(scope)
-            access = route[1] if route else SIGNED_IN
+            access = route.access if route else SIGNED_IN
             headers = Headers(scope=scope)
             caller = self._caller(headers)
             refusal = self._length(headers, access) or self._authorise(scope, headers, caller, access)

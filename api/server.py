@@ -33,7 +33,12 @@ def serve(settings: Settings, store: Store | None = None) -> int:
         log.info("Serving on %s with %d API key(s).", settings.host, len(settings.keys))
     log.info("Dashboard: http://%s:%d/dashboard  API docs: http://%s:%d/docs",
              settings.host, settings.port, settings.host, settings.port)
-    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info")
+    log.info("Answering requests for %s (ASSURANCE_MAP_ALLOWED_HOSTS)", ", ".join(sorted(settings.hosts)))
+    # Forwarded headers are believed only as the app's settings say (api.app), never by uvicorn's
+    # defaults; the Server header names no software; connections beyond the limit are answered 503.
+    uvicorn.run(create_app(settings, store), host=settings.host, port=settings.port, log_level="info",
+                proxy_headers=False, server_header=False, limit_concurrency=settings.max_connections,
+                timeout_keep_alive=5)
     return 0
 
 

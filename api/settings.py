@@ -35,7 +35,12 @@ class Settings(BaseSettings):
                                                                             "long unused.")
     session_hours: float = Field(12.0, gt=0, le=24 * 30, description="A browser session ends this long after "
                                                                      "sign-in, used or not.")
+    max_export_items: int = Field(300_000, ge=1, description="Nodes and links of the largest map exported whole "
+                                                             "(GraphML, JSON, findings); larger is refused (422).")
+    cache_mb: float = Field(128.0, ge=0, description="Memory kept for exports and images of the map as it is.")
     max_connections: int = Field(200, ge=1, description="Connections served at once; more are answered 503.")
+    upload_dir: Path | None = Field(None, description="Where uploads are kept while they are read (default: a "
+                                                     "folder in the system's temporary directory).")
     audit_log: Path | None = Field(None, description="The embedded store's audit log (default: beside the store "
                                                      "file); Neo4j keeps its log in the database.")
     neo4j_timeout: float = Field(30.0, gt=0, le=86_400, description="Seconds a request waits for Neo4j, and its "

@@ -20,7 +20,7 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?[\s\-]+({_MONTH_RE})\.?,?[\s\-]+(\d{{2}}|\d{{4}})$", re.I)
 _MONTH_YEAR = re.compile(rf"^({_MONTH_RE})\.?[\s\-]+(\d{{2}}|\d{{4}})$", re.I)
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")  # ASCII digits only
 
 
 def _year(text: str) -> int:

@@ -315,7 +315,7 @@ def test_inlined_page_is_self_contained(g, report):
 def test_served_page_links_assets_by_url(g, report):
     html = pages.map_page(g, report, asset_base=urls.ASSET_BASE, links=True)
     srcs = [a["src"] for a, _ in parse(html).scripts if "src" in a]
-    assert srcs == [urls.asset_url(n) for n in assets.page_assets("network") if n.endswith(".js")]
+    assert srcs == [urls.asset_url(n) for n in assets.page_assets("network") + assets.SERVED if n.endswith(".js")]
     assert f'href="{urls.asset_url("viz.css")}"' in html and 'href="/dashboard"' in html
     assert len(html) < 200_000  # the library is not inlined
 

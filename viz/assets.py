@@ -26,7 +26,9 @@ FILES: dict[str, Path] = {
     "network.js": _STATIC / "network.js",
     "triage.js": _STATIC / "triage.js",
     "import.js": _STATIC / "import.js",
+    "session.js": _STATIC / "session.js",
 }
+SERVED = ("session.js",)  # scripts of every page the server serves (not of a saved, self-contained file)
 # Made from code rather than read from a file: the colours of viz.style, as CSS classes.
 GENERATED: dict[str, Callable[[], str]] = {"theme.css": style.theme_css}
 

@@ -51,7 +51,7 @@ def safe_json(data: Any) -> Markup:
 
 def _assets(page: str, asset_base: str | None) -> list[dict[str, Any]]:
     out = []
-    for name in assets.page_assets(page):
+    for name in assets.page_assets(page) + (assets.SERVED if asset_base is not None else ()):
         kind = "style" if name.endswith(".css") else "script"
         if asset_base is None:
             out.append({"kind": kind, "text": Markup(assets.inline_text(name)), "url": None})

@@ -1,6 +1,9 @@
-"""Exports: the graph as JSON or GraphML, findings as CSV or XLSX."""
+"""Exports: the graph as JSON or GraphML, findings as CSV or XLSX; each within a budget and kept
+while the map is the same (api.costly)."""
 import datetime as dt
 import io
+import json
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -9,13 +12,16 @@ from fastapi.responses import Response
 
 from graphmodel.gaps.model import Finding
 from graphmodel.gaps.render import write_csv, xlsx_bytes
+from graphmodel.store import Store
+from graphmodel.text import xml_safe
 
+from ..costly import Costly
 from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep
 from ..models import node_out
 from ..problems import RESPONSES
 from ..reports import report_for
 
-router = APIRouter(prefix="/exports", tags=["exports"], responses={k: RESPONSES[k] for k in (401, 403, 503)})
+router = APIRouter(prefix="/exports", tags=["exports"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -23,16 +29,35 @@ def _download(body: bytes, media_type: str, filename: str) -> Response:
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/graph.json", summary="The whole graph as JSON", responses={200: {"content": {"application/json": {}}}})
-def graph_json(store: StoreDep, _: Analyst) -> dict[str, Any]:
-    g = store.export()
-    return {"nodes": [node_out(d["node"]) for _, d in sorted(g.nodes(data=True))],
-            "edges": [d["edge"].model_dump() for *_, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3])]}
+def _costly(request: Request, store: Store, key: tuple[Any, ...], make: Callable[[], bytes]) -> bytes:
+    """An export within the budget, made in turn, kept while the map is the same (api.costly)."""
+    costly: Costly = request.app.state.costly
+    costly.check_size(store, "an export")
+    return costly.bytes(store, key, make)
+
+
+@router.get("/graph.json", response_class=Response, summary="The whole graph as JSON",
+            responses={200: {"content": {"application/json": {}}}, 422: RESPONSES[422]})
+def graph_json(request: Request, store: StoreDep, _: Analyst) -> Response:
+    def make() -> bytes:
+        g = store.export()
+        return json.dumps({
+            "nodes": [node_out(d["node"]) for _, d in sorted(g.nodes(data=True))],
+            "edges": [d["edge"].model_dump() for *_, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3])]},
+            ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+    return Response(_costly(request, store, ("graph.json",), make), media_type="application/json")
 
 
 @router.get("/graph.graphml", response_class=Response, summary="The whole graph as GraphML (for Gephi, yEd)",
-            responses={200: {"content": {"application/graphml+xml": {}}}})
+            responses={200: {"content": {"application/graphml+xml": {}}}, 422: RESPONSES[422]})
 def graph_graphml(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None) -> Response:
+    day = as_of or dt.date.today()
+    body = _costly(request, store, ("graph.graphml", day), lambda: _graphml(request, store, day))
+    return _download(body, "application/graphml+xml", f"assurance-map-{day}.graphml")
+
+
+def _graphml(request: Request, store: Store, as_of: dt.date) -> bytes:
     g = store.export()
     report = report_for(request, store, as_of=as_of)
     assessed = {a.process_id: a for a in report.assessments}
@@ -40,20 +65,21 @@ def graph_graphml(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = N
     for f in report.findings:
         found.setdefault(f.node_id, []).append(f)
     flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for node_id, d in g.nodes(data=True):  # GraphML holds plain values: dates as ISO text
-        props = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in d["node"].properties().items()}
+    for node_id, d in g.nodes(data=True):  # GraphML holds plain values: dates as ISO text, text XML can carry
+        props = {k: v.isoformat() if isinstance(v, dt.date) else xml_safe(v) if isinstance(v, str) else v
+                 for k, v in d["node"].properties().items()}
         a = assessed.get(node_id)
         gaps = {"class": a.status.value, "score": round(a.score, 6)} if a else {}
         if node_id in found:  # the rules that hold and their reasons, in plain words
             gaps["rules"] = ", ".join(f.rule for f in found[node_id])
-            gaps["findings"] = "\n".join(f"{f.rule} ({f.severity.value}): {'; '.join(f.reasons)}"
-                                          for f in found[node_id])
-        flat.add_node(node_id, kind=d["kind"], **{k: v for k, v in props.items() if k != "id"}, **gaps)
+            gaps["findings"] = xml_safe("\n".join(f"{f.rule} ({f.severity.value}): {'; '.join(f.reasons)}"
+                                                   for f in found[node_id]))
+        flat.add_node(xml_safe(node_id), kind=d["kind"], **{k: v for k, v in props.items() if k != "id"}, **gaps)
     for s, t, k, d in g.edges(keys=True, data=True):
-        flat.add_edge(s, t, key=k, rel=k, **({"note": d["edge"].note} if d["edge"].note else {}))
+        note = {"note": xml_safe(d["edge"].note)} if d["edge"].note else {}
+        flat.add_edge(xml_safe(s), xml_safe(t), key=k, rel=k, **note)
     flat.graph["as_of"] = report.as_of.isoformat()
-    return _download("\n".join(nx.generate_graphml(flat, named_key_ids=True)).encode(), "application/graphml+xml",
-                     f"assurance-map-{report.as_of}.graphml")
+    return "\n".join(nx.generate_graphml(flat, named_key_ids=True)).encode()
 
 
 @router.get("/findings.csv", response_class=Response, summary="Findings as CSV, one a row",
@@ -61,9 +87,14 @@ def graph_graphml(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = N
 def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
                  area: Area = None) -> Response:
     report = report_for(request, store, as_of=as_of, rules=rule, area=area)
-    out = io.StringIO()
-    write_csv(report, out)
-    return _download(out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8", f"findings-{report.as_of}.csv")
+
+    def make() -> bytes:
+        out = io.StringIO()
+        write_csv(report, out)
+        return out.getvalue().encode("utf-8-sig")
+
+    body = _costly(request, store, ("findings.csv", report.as_of, tuple(rule or ()), area), make)
+    return _download(body, "text/csv; charset=utf-8", f"findings-{report.as_of}.csv")
 
 
 @router.get("/findings.xlsx", response_class=Response, summary="Findings and process classes as a workbook",
@@ -71,4 +102,5 @@ def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = No
 def findings_xlsx(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
                   area: Area = None) -> Response:
     report = report_for(request, store, as_of=as_of, rules=rule, area=area)
-    return _download(xlsx_bytes(report), XLSX, f"findings-{report.as_of}.xlsx")
+    body = _costly(request, store, ("findings.xlsx", report.as_of, tuple(rule or ()), area), lambda: xlsx_bytes(report))
+    return _download(body, XLSX, f"findings-{report.as_of}.xlsx")

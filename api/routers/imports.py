@@ -7,10 +7,9 @@ writes them with the mapping the editor settled on; `DELETE /imports/{token}` dr
 import dataclasses
 import secrets
 import shutil
-import tempfile
 import threading
 import time
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
@@ -28,6 +27,7 @@ from loaders.report import Issue, LoadReport
 from ..auth import Principal
 from ..deps import Editor, StoreDep
 from ..problems import MEDIA_TYPE, RESPONSES, ProblemDetail
+from ..uploads import new_folder, safe_name, upload_folder
 
 router = APIRouter(prefix="/imports", tags=["imports"],
                    responses={k: RESPONSES[k] for k in (401, 403, 413, 503)})
@@ -132,28 +132,17 @@ def _report(r: LoadReport, names: dict[str, str]) -> dict[str, Any]:
             "summary": summary, "previews": [_preview(p, names) for p in r.previews]}
 
 
-def _too_large(limit: int) -> HTTPException:
-    return HTTPException(413, f"the upload is larger than the limit of {limit / 1024 / 1024:g} MB")
-
-
-async def _receive(request: Request, files: list[UploadFile], tmp: str) -> tuple[list[Path], dict[str, str]]:
-    """Each upload under its own folder in `tmp`, by the user's file name (never its directories)."""
-    limit = request.app.state.settings.max_upload_bytes
-    if int(request.headers.get("content-length") or 0) > limit:
-        raise _too_large(limit)
-    paths, names, total = [], {}, 0
+async def _receive(files: list[UploadFile], tmp: Path) -> tuple[list[Path], dict[str, str]]:
+    """Each upload under its own folder in `tmp`, by the user's file name made safe (api.uploads).
+    The guard has already refused a body beyond ASSURANCE_MAP_MAX_UPLOAD_MB, as it arrived."""
+    paths, names = [], {}
     for n, upload in enumerate(files):
-        name = PurePath((upload.filename or "").replace("\\", "/")).name
-        if name in ("", ".", "..") or "\x00" in name:
-            name = f"upload-{n}"
-        folder = Path(tmp) / str(n)  # one folder per file: two uploads may share a name
+        name = safe_name(upload.filename, n)
+        folder = tmp / str(n)  # one folder per file: two uploads may share a name
         folder.mkdir()
         path = folder / name
         with path.open("wb") as out:
             while chunk := await upload.read(CHUNK):
-                total += len(chunk)
-                if total > limit:
-                    raise _too_large(limit)
                 out.write(chunk)
         paths.append(path)
         names[str(path)] = name
@@ -183,7 +172,7 @@ def _options(adapter: str, prefix: str | None, columns: dict[str, str]) -> ReadO
 
 @dataclasses.dataclass
 class _Staged:
-    folder: str
+    folder: Path
     paths: list[Path]
     names: dict[str, str]
     who: str
@@ -242,9 +231,9 @@ def _stage(request: Request) -> _Stage:
 async def preview(request: Request, files: Annotated[list[UploadFile], File(description="One or more files.")],
                   store: StoreDep, who: Editor, adapter: Annotated[str, Form()] = "auto",
                   prefix: Annotated[str | None, Form()] = None) -> Any:
-    folder = tempfile.mkdtemp(prefix="assurance-map-staged-")
+    folder = new_folder(request.app.state.uploads)  # removed with the staged import, or at the next start
     try:
-        paths, names = await _receive(request, files, folder)
+        paths, names = await _receive(files, folder)
         options = _options(adapter, prefix, {})
         report = await run_in_threadpool(load, paths, store, options.adapter, True, options=options)
     except BaseException:
@@ -290,8 +279,8 @@ async def upload(request: Request, files: Annotated[list[UploadFile], File(descr
                  dry_run: Annotated[bool, Query(description="Validate only; write nothing.")] = False,
                  adapter: Annotated[str, Query(description="auto, generic, risk-register, risk-table, delivery-plan, "
                                                            "assurance-programme or meeting-notes.")] = "auto") -> Any:
-    with tempfile.TemporaryDirectory(prefix="assurance-map-upload-") as tmp:
-        paths, names = await _receive(request, files, tmp)
+    with upload_folder(request.app.state.uploads) as tmp:
+        paths, names = await _receive(files, tmp)
         report = await run_in_threadpool(load, paths, store, adapter, dry_run, change=_import(who, names))
     body = _report(report, names)
     if not report.ok:

@@ -12,6 +12,7 @@ from graphmodel.store.records import NAME_MAX
 from viz import assets, heatmap, pages, urls
 
 from ..auth import Role
+from ..costly import Costly
 from ..deps import Area, AsOf, Editor, Public, StoreDep, Viewer
 from ..problems import RESPONSES, area_resource
 from ..reports import policy_for, report_for
@@ -121,7 +122,10 @@ def heatmap_image(request: Request, fmt: Literal["png", "svg"], store: StoreDep,
                   = None, as_of: AsOf = None) -> Response:
     g, report = _analysed(request, store, as_of)
     media, render = IMAGES[fmt]
-    return Response(render(heatmap.heat_map(g, report, area, page)), media_type=media)
+    costly: Costly = request.app.state.costly  # drawn in turn, and kept while the map is the same
+    image = costly.bytes(store, ("heatmap", fmt, area, page, report.as_of),
+                         lambda: render(heatmap.heat_map(g, report, area, page)))
+    return Response(image, media_type=media)
 
 
 @router.get(urls.ASSET_BASE + "/{name}", response_class=Response, include_in_schema=False)

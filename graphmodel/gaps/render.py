@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..text import xml_safe
 from .model import Finding, Report
 from .rules import RULES
 from .summary import summarise
@@ -55,15 +56,18 @@ def write_csv(report: Report, out: TextIO) -> None:
 def xlsx_bytes(report: Report) -> bytes:
     """A workbook: the findings (one a row) and every process's class and score."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     def append(ws: Any, values: Sequence[Any]) -> None:
-        # User text stays text: characters Excel refuses are dropped, and a cell that would be
-        # taken for a formula is stored as a string.
-        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and formula_like(cell.value):
-                cell.data_type = "s"
+        # User text stays text: characters a workbook cannot hold are replaced, and a cell that would
+        # be taken for a formula is stored as a string. (Cells are found by row and column counted
+        # here: asking the sheet for its last row or column scans every cell, which made this quadratic.)
+        ws.append([xml_safe(v) if isinstance(v, str) else v for v in values])
+        rows[ws.title] = row = rows.get(ws.title, 1) + 1
+        for column, value in enumerate(values, 1):
+            if isinstance(value, str) and formula_like(value):
+                ws.cell(row=row, column=column).data_type = "s"
+
+    rows: dict[str, int] = {}  # the last row written of each sheet; row 1 is the header
 
     wb = Workbook()
     findings = wb.active
