@@ -119,7 +119,9 @@ class Guard:
             route = self.table.match(scope)
             access = route.access if route else SIGNED_IN
             headers = Headers(scope=scope)
-            caller = self._caller(headers)
+            # A session acts only where a role is needed: signing in and out take none, so a signed-in
+            # browser can sign in again (or out) without its token, from this server's pages only.
+            caller = self._caller(headers, sessions=access.role is not None or access is SIGNED_IN)
             refusal = self._length(headers, access) or self._authorise(scope, headers, caller, access)
             if refusal is None:
                 scope.setdefault("state", {})["principal"] = caller.who
@@ -162,7 +164,7 @@ class Guard:
         return problem(413, f"the request body is larger than the limit of {limit / 2**20:g} MiB")
 
     # -- 2. who, and may they ----------------------------------------------------------------------
-    def _caller(self, headers: Headers) -> Caller:
+    def _caller(self, headers: Headers, sessions: bool) -> Caller:
         if not self.keys:
             return Caller(LOCAL, "local")
         presented = headers.get("x-api-key")
@@ -172,7 +174,7 @@ class Guard:
         if presented:
             key = recognise(self.keys, presented)
             return Caller(Principal(key.name, key.role) if key else None, "key")
-        cookie = _cookie(headers, SESSION_COOKIE)
+        cookie = _cookie(headers, SESSION_COOKIE) if sessions else None
         if cookie:
             session = self.sessions.find(cookie, self.keys)
             if session is not None:

@@ -19,12 +19,10 @@ from .sources import Table, blank
 Progress = Callable[[str, int], None]  # called with a table name and the rows of it parsed so far
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
-
-
 def text(value: Any) -> str:
     """A cell as text: whole numbers without '.0', dates as ISO, Word's manual line break (vertical
-    tab) as a new line and other control characters dropped (spreadsheets refuse them)."""
+    tab) and a page break (form feed) as a new line. Other control characters are left in, for the
+    rules every write obeys (graphmodel.text) to refuse with the row and column, as the API does."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
@@ -33,7 +31,7 @@ def text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return _CONTROL.sub("", str(value).replace("\x0b", "\n")).strip()
+    return str(value).replace("\x0b", "\n").replace("\x0c", "\n").strip()
 
 
 def split_ids(value: Any) -> list[str]:

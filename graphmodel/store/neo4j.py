@@ -24,12 +24,13 @@ from neo4j.exceptions import (
     ClientError,
     ConstraintError,
     IncompleteCommit,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
 )
 
-from ..audit import AuditEntry, local_actor
+from ..audit import AuditEntry, AuditUnavailable, local_actor
 from ..errors import Conflict, NotFound, StoreUnavailable
 from ..models import Edge, Node
 from ..schema import KEY, SCHEMA
@@ -295,8 +296,11 @@ class Neo4jStore(Store):
                 session.begin_transaction(timeout=timeout) as tx:
             seq = tx.run(NEXT, bump=int(bump)).single(strict=True)["seq"]
             result = work(_Tx(tx))
-            tx.run(RECORD, seq=seq, at=record.at, who=record.who, action=record.action,
-                   what=json.dumps(record.what, ensure_ascii=False, default=str)).consume()
+            try:
+                tx.run(RECORD, seq=seq, at=record.at, who=record.who, action=record.action,
+                       what=json.dumps(record.what, ensure_ascii=False, default=str)).consume()
+            except Neo4jError as exc:  # the transaction is then rolled back: no write without its record
+                raise AuditUnavailable(f"Neo4j refused the record: {exc.message}") from None
             call = getattr(_current, "call", None)
             if call is not None and not call.may_commit():
                 raise StoreUnavailable("abandoned")  # leaving the block unfinished rolls it back
