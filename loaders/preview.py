@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
+from graphmodel.safeload import ParseError, load_yaml
 
 from .report import Origin
 
@@ -52,7 +52,10 @@ class ReadOptions:
 
     @classmethod
     def from_file(cls, path: str | Path) -> ReadOptions:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        try:
+            data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
+        except (ParseError, UnicodeDecodeError) as exc:
+            raise ValueError(f"the mapping file cannot be read: {exc}") from None
         if not isinstance(data, dict):
             raise ValueError("a mapping file holds 'adapter', 'prefix' and 'columns: {HEADER: field}'")
         unknown = set(data) - {"adapter", "prefix", "columns"}

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.costly import Busy, Costly
+from graphmodel.store.embedded import EmbeddedStore
 
 from .helpers import HOST, as_role, is_problem, settings, unchanged
 
@@ -36,7 +37,12 @@ def test_the_heat_map_image_of_a_large_selection_needs_a_page(mapped, tmp_path, 
 def test_exports_are_kept_while_the_map_is_the_same(client, mapped, monkeypatch):
     made = []
     export = mapped.export
-    monkeypatch.setattr(mapped, "export", lambda *a, **k: made.append(1) or export(*a, **k))
+
+    def counted(*args, **kwargs):
+        made.append(1)
+        return export(*args, **kwargs)
+
+    monkeypatch.setattr(mapped, "export", counted)
     first = client.get("/exports/graph.json", headers=ANALYST).content
     again = client.get("/exports/graph.json", headers=ANALYST).content
     assert first == again and len(made) == 1
@@ -44,27 +50,24 @@ def test_exports_are_kept_while_the_map_is_the_same(client, mapped, monkeypatch)
     assert b"R-NEW" in client.get("/exports/graph.json", headers=ANALYST).content and len(made) == 2
 
 
-def test_a_burst_of_costly_requests_waits_its_turn_then_is_told_to_come_back():
+def test_a_burst_of_costly_requests_waits_its_turn_then_is_told_to_come_back(tmp_path):
     costly = Costly(max_items=10, slots=1, wait=0.2)
     inside, release = threading.Event(), threading.Event()
-
-    class Store:  # the least a store offers Costly: a version that says "do not keep"
-        def version(self):
-            return None
+    store = EmbeddedStore(tmp_path / "map.json")
 
     def slow() -> bytes:
         inside.set()
         release.wait(30)
         return b"done"
 
-    t = threading.Thread(target=lambda: costly.bytes(Store(), "k", slow))
+    t = threading.Thread(target=lambda: costly.bytes(store, "k", slow))
     t.start()
     assert inside.wait(30)
     with pytest.raises(Busy):
-        costly.bytes(Store(), "k2", lambda: b"x")
+        costly.bytes(store, "k2", lambda: b"x")
     release.set()
     t.join(30)
-    assert costly.bytes(Store(), "k2", lambda: b"x") == b"x"
+    assert costly.bytes(store, "k2", lambda: b"x") == b"x"
 
 
 # -- odd requests --------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def decided(method: str, path: str) -> Role | None:
         return Role.admin
     if (method, path) in ANALYST_WRITES or path.startswith("/exports/"):
         return Role.analyst
-    if method in ("POST", "PUT", "PATCH", "DELETE"):
+    if method in ("POST", "PUT", "PATCH", "DELETE") or path == "/import":  # the import page is for editors
         return Role.editor
     return Role.viewer
 
