@@ -17,10 +17,9 @@ from typing import Any
 
 from graphmodel.safeload import ParseError, load_json, load_yaml
 
+from .limits import MAX_MERGES, CellCount, TooCostly, check_package, check_row, check_size
 from .parsed import ParsedMap
 from .report import Origin
-
-MAX_UNPACKED_BYTES = 1 << 30  # far above what a 50,000-row workbook unpacks to
 
 WORKBOOK = (".xlsx", ".xlsm")
 YAML = (".yaml", ".yml")
@@ -54,8 +53,13 @@ def _numbered(rows: Iterator[list[Any]], start: int) -> Iterator[tuple[int, list
 def decode(path: Path, parsed: ParsedMap) -> str | None:
     """UTF-8 (with or without BOM) or UTF-16 with BOM; Excel's Windows 'CSV' (cp1252) is
     detected by not being valid UTF-8, decoded, and reported in a warning."""
-    data = path.read_bytes()
     origin = Origin(str(path))
+    try:
+        check_size(path)
+    except TooCostly as exc:
+        parsed.error(origin, f"not read: {exc}")
+        return None
+    data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
@@ -90,10 +94,20 @@ def csv_sheet(path: Path, parsed: ParsedMap) -> Sheet | None:
         parsed.error(Origin(str(path)), "empty file: expected a header row")
         return None
     try:
-        return Sheet(str(path), path.stem, list(_numbered(csv.reader(io.StringIO(text, newline="")), 1)))
+        return Sheet(str(path), path.stem, list(_numbered(_counted(csv.reader(io.StringIO(text, newline=""))), 1)))
     except csv.Error as exc:  # e.g. a cell beyond the csv module's field size limit
         parsed.error(Origin(str(path)), f"not a readable CSV file: {exc}")
-        return None
+    except TooCostly as exc:
+        parsed.error(Origin(str(path)), f"not read: {exc}")
+    return None
+
+
+def _counted(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    counted = CellCount()
+    for n, row in enumerate(rows, 1):
+        check_row(row, f"row {n}")
+        counted.add(len(row))
+        yield row
 
 
 def text_sheet(path: Path, parsed: ParsedMap) -> Sheet | None:
@@ -134,9 +148,16 @@ def document_tables(path: Path, parsed: ParsedMap) -> list[Table]:
             parsed.error(Origin(str(path), str(name)), "expected a list of rows, each a mapping of column: value")
             continue
         rows = [{str(k): v for k, v in r.items()} for r in rows]
-        header: list[str] = []
+        columns: dict[str, None] = {}  # every column any row names, in the order first named
         for r in rows:
-            header += [k for k in r if k not in header]
+            columns.update(dict.fromkeys(r))
+        header = list(columns)
+        try:
+            check_row(header, "its rows together")
+            CellCount().add(len(header) * len(rows))
+        except TooCostly as exc:
+            parsed.error(Origin(str(path), str(name)), f"not read: {exc}")
+            continue
         cells = [[r.get(h) for h in header] for r in rows]
         tables.append(Table(str(path), str(name), header, _numbered(iter(cells), 1), header_row=None))
     return tables
@@ -144,33 +165,51 @@ def document_tables(path: Path, parsed: ParsedMap) -> list[Table]:
 
 # -- workbooks --------------------------------------------------------------------
 
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_SAVED = re.compile(rb"<v(?:\s[^>/]*)?>[^<]")  # <v>..</v> holds a saved value; <v/>, <v></v> or no <v> do not
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")  # a cell reference, e.g. B12 (Excel's columns end at XFD)
 
 
-def _col(letters: bytes | str) -> int:
+def _col(letters: str) -> int:
     n = 0
-    for ch in letters.decode() if isinstance(letters, bytes) else letters:
+    for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
 
 
+def _ref(text: str | None) -> tuple[int, int] | None:
+    m = _REF.fullmatch(text or "")
+    return (int(m[2]), _col(m[1])) if m else None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
 def _scan(ws: Any) -> tuple[list[tuple[int, int, int, int]], dict[tuple[int, int], str]]:
-    """Merged ranges and formula cells without a saved value, read from the sheet's XML
-    (read-only worksheets do not expose them, and this costs one pass over bytes)."""
-    with ws._get_source() as src:  # noqa: SLF001 - openpyxl offers no public read-only access
-        xml = src.read()
-    merges = [(_col(a), int(b), _col(c), int(d)) for a, b, c, d in _MERGE.findall(xml)]
+    """Merged ranges, and formula cells without a saved value, from the sheet's XML (read-only
+    worksheets do not expose them): one streaming pass that keeps no more than a cell in memory,
+    so the time it takes grows with the sheet and no faster, and XML entities are refused."""
+    from defusedxml.ElementTree import iterparse
+
+    merges: list[tuple[int, int, int, int]] = []
     unsaved: dict[tuple[int, int], str] = {}
-    if b"<f" in xml:
-        for attrs, body in _CELL.findall(xml):
-            if body and b"<f" in body and not _SAVED.search(body):
-                ref = _REF.search(attrs)
-                if ref:
-                    formula = re.search(rb"<f[^>]*>(.*?)</f>", body, re.S)
-                    unsaved[(int(ref[2]), _col(ref[1]))] = "=" + (formula[1].decode() if formula else "...")
+    with ws._get_source() as src:  # noqa: SLF001 - openpyxl offers no public read-only access
+        for _, elem in iterparse(src, events=("end",)):
+            name = _local(elem.tag)
+            if name == "mergeCell":
+                first, _, last = (elem.get("ref") or "").partition(":")
+                a, b = _ref(first), _ref(last or first)
+                if a and b:
+                    merges.append((a[1], a[0], b[1], b[0]))
+                    if len(merges) > MAX_MERGES:
+                        raise TooCostly(f"a sheet has more than {MAX_MERGES:,} merged ranges")
+            elif name == "c":
+                kids = {_local(k.tag): k for k in elem}
+                where = _ref(elem.get("r"))
+                if "f" in kids and not ((kids.get("v") is not None and kids["v"].text) or "is" in kids) and where:
+                    unsaved[where] = "=" + (kids["f"].text or "...")
+                elem.clear()
+            elif name == "row":
+                elem.clear()
     return merges, unsaved
 
 
@@ -196,24 +235,22 @@ def workbook_rows(path: Path, parsed: ParsedMap, warn_merges: bool = True) -> li
         parsed.error(origin, "empty file")
         return None
     try:
-        # A workbook is a zip: refuse one that would unpack to more than any real map needs.
-        with zipfile.ZipFile(path) as z:
-            unpacked = sum(i.file_size for i in z.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            parsed.error(origin, f"the workbook would unpack to {unpacked / 2**20:,.0f} MiB; the limit is "
-                                 f"{MAX_UNPACKED_BYTES / 2**20:,.0f} MiB")
-            return None
+        check_package(path)  # before anything is unpacked: a workbook is a zip
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except TooCostly as exc:
+        parsed.error(origin, f"not read: {exc}")
+        return None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         parsed.error(origin, f"not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})")
         return None
     sheets = []
+    counted = CellCount()
     try:
         for ws in wb.worksheets:
             merges, unsaved = _scan(ws)
-            fills: dict[int, list[tuple[int, int, int]]] = {}  # anchor row -> (col, last row, first col)
+            starts: dict[int, list[tuple[int, int]]] = {}  # first row -> (column, last row) of each merge
             for c1, r1, c2, r2 in merges:
-                fills.setdefault(r1, []).append((c1, r2, c2))
+                starts.setdefault(r1, []).append((c1, r2))
                 what = ("the value is repeated on each merged row" if r2 > r1
                         else "the value belongs to the first column only")
                 if warn_merges:
@@ -223,23 +260,29 @@ def workbook_rows(path: Path, parsed: ParsedMap, warn_merges: bool = True) -> li
                 parsed.error(Origin(str(path), ws.title, r),
                              f"cell {cell_ref(r, c)} holds a formula with no saved value; open and save the "
                              "workbook in Excel, or paste values instead of formulas", value=formula)
-            down: dict[int, dict[int, Any]] = {}  # row -> col -> value carried from a merged anchor
+            # Merged values are carried down as the rows go by, from the merges open at each row: the work
+            # grows with the rows read, however far a merge claims to reach (a whole column, say).
+            carried: list[tuple[int, int, Any]] = []  # (column, last row, value)
             rows = []
             repeats: set[tuple[int, int]] = set()
             for number, cells in enumerate(ws.iter_rows(values_only=True), 1):
                 cells = list(cells)
-                for col, value in down.pop(number, {}).items():
+                counted.add(len(cells))
+                carried = [m for m in carried if m[1] >= number]
+                for col, _, value in carried:
                     while len(cells) < col:
                         cells.append(None)
                     cells[col - 1] = value
                     repeats.add((number, col - 1))
-                for c1, last, _ in fills.get(number, ()):
-                    value = cells[c1 - 1] if len(cells) >= c1 else None
-                    for r in range(number + 1, last + 1):
-                        down.setdefault(r, {})[c1] = value
+                for c1, last in starts.pop(number, ()):
+                    if last > number:
+                        carried.append((c1, last, cells[c1 - 1] if len(cells) >= c1 else None))
                 if not all(blank(c) for c in cells):
                     rows.append((number, cells))
             sheets.append(Sheet(str(path), ws.title, rows, repeats))
+    except TooCostly as exc:
+        parsed.error(origin, f"not read: {exc}")
+        return None
     finally:
         wb.close()
     return sheets

@@ -266,7 +266,7 @@ class Engine:
         cells = line.cells()
         width = header[-1][0] - header[0][0]
         return len(cells) == 1 and cells[0][0] <= header[0][0] + line.gutter and len(line.text) * (
-            line.gutter / 2) > 0.6 * width and bool(re.search(r"[a-z]{3,}\s+[a-z]{3,}", line.text))
+            line.gutter / 2) > 0.6 * width and bool(re.search(r"(?<![a-z])[a-z]{3,}+\s++[a-z]{3}", line.text))
 
     # -- text ------------------------------------------------------------------------------
 
@@ -566,7 +566,7 @@ def _fits(kind: str, value: str) -> bool:
 
 def date_text(value: str) -> str:
     """'Sep ‘19', 'Apr ’20': a month and a two-digit year with an apostrophe, as the date forms read."""
-    return re.sub(r"\s*[‘’'`´](\d{2})\b", r" \1", value)
+    return re.sub(r"(?<!\s)\s*+[‘’'`´](\d{2})\b", r" \1", value)
 
 
 def _split_names(words: list, names: set[str]) -> list[tuple[float, str]] | None:

@@ -30,7 +30,7 @@ def norm(header: str) -> str:
     """'Sponsor (SMG)' -> 'sponsor'; 'R/A/G' -> 'rag'; "PCC's Oversight Mechanism(s)" -> 'pcc oversight mechanism'."""
     h = header.lower().replace("&", " and ")
     h = re.sub(r"\(s\)", "", h)
-    h = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", h)  # qualifiers in brackets
+    h = re.sub(r"\([^()]*+\)|\[[^\[\]]*+\]", " ", h)  # qualifiers in brackets
     h = re.sub(r"\b([a-z])(?:\s*[/.]\s*([a-z])\b)+", lambda m: re.sub(r"[\s/.]", "", m[0]), h)  # r/a/g, r.a.g
     h = re.sub(r"['’`]s\b", "", h)
     h = re.sub(r"[^a-z0-9]+", " ", h)
@@ -115,9 +115,15 @@ def content_kind(values: Iterable[str]) -> str | None:
 
 def candidates(header: str, fields: Iterable[FieldSpec]) -> list[tuple[float, str, str]]:
     """(confidence, field, how) for every field the header could be."""
+    return list(_candidates(header, tuple(fields)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _candidates(header: str, fields: tuple[FieldSpec, ...]) -> tuple[tuple[float, str, str], ...]:
+    # Kept: a table run together on one line asks about the same phrases again and again.
     h = norm(header)
     if not h:
-        return []
+        return ()
     out = []
     for f in fields:
         keys = f.normalised()
@@ -135,7 +141,7 @@ def candidates(header: str, fields: Iterable[FieldSpec]) -> list[tuple[float, st
             [(0.9 * near[1] / 100, f.name, FUZZY)] if near is not None else [])
         if options:
             out.append(max(options))
-    return out
+    return tuple(out)
 
 
 def map_header(row: list[str], fields: Iterable[FieldSpec]) -> list[Mapped]:

@@ -42,7 +42,7 @@ _FREQUENCIES = (
     (r"\bannual(?:ly)?\b|\byearly\b|once a year", "annual"),
     (r"\bweekly\b|every week", "weekly"),
 )
-_TIMES = re.compile(r"(?:at least\s+)?(\d+|two|three|four|five|six|eight|ten|twelve)\s+times\s+"
+_TIMES = re.compile(r"(?:at least\s+)?(?<!\d)(\d++|two|three|four|five|six|eight|ten|twelve)\s+times\s+"
                     r"(?:a|per|each)\s+year", re.I)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10, "twelve": 12}
 _CHAIRED = re.compile(r"\bchaired\s+by\s+(?P<who>(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})")

@@ -41,7 +41,7 @@ MECHANISM_LINES: tuple[tuple[str, int], ...] = (
 _PREFIX = re.compile(r"^(?:(?:regular|quarterly|monthly|annual|periodic)\s+)?(?:updates?|reports?|reporting|reported|"
                      r"presented|presentations?|submitted|scrutiny|considered)\s+(?:at|to|by|in|via)\s+(?:the\s+)?|"
                      r"^(?:via|through|by|at)\s+(?:the\s+)?", re.I)
-_ROUTE = re.compile(r"^(?P<source>.+?)\s+(?:(?:is|are)\s+)?(?:reported|reports|reporting|report|presented|submitted|"
+_ROUTE = re.compile(r"^(?P<source>.*?\S)\s++(?:(?:is|are)\s+)?(?:reported|reports|reporting|report|presented|submitted|"
                     r"updates?)\s+(?:at|to)\s+(?:the\s+)?(?P<meeting>.+)$", re.I)
 _REFERS = re.compile(r"^(?:please\s+)?(?:see|refer(?:red)?\s+to|as(?:\s+per)?|cross[- ]?ref(?:erence)?:?|covered\s+"
                      r"(?:by|under|in|at)|same\s+as|links?\s+to|linked\s+to|ditto)\b\s*(?P<rest>.*)$", re.I)
@@ -52,7 +52,8 @@ _GENERIC_REF_WORDS = frozenset({"action", "actions", "objective", "objectives", 
                                 "items", "no", "number", "para", "paragraph", "section", "and", "also", "opcc", "pcc",
                                 "oppc", "the", "row", "rows", "refer", "to", "as", "per", "commitment", "priority",
                                 "risk", "our", "this", "plan", "above", "below", "in", "of", "at", "with", "&"})
-_MARKER_KEY = re.compile(r"([*#†‡^]+)\s*(?:=|:|-|–|denotes|indicates|means)?\s*([^*#†‡^]+)")
+# A run of markers is taken whole, from its start only: a long run then costs one pass, not one per mark.
+_MARKER_KEY = re.compile(r"(?<![*#†‡^])([*#†‡^]++)\s*+(?:=|:|-|–|denotes|indicates|means)?\s*+([^*#†‡^]+)")
 
 
 def canonical_ref(ref: str) -> str:
@@ -83,7 +84,7 @@ class Refs:
     def resolve(self, text: str) -> tuple[list[str], list[str]]:
         """(ids inside the paper, references kept as text) for a cell such as 'OPCC Action A.3; TVP 1.1'."""
         inside, outside = [], []
-        for part in re.split(r"[;,\n]+|\s+and\s+|\s*&\s*", text):
+        for part in re.split(r"[;,\n]++|(?<!\s)\s++and\s++|(?<!\s)\s*+&\s*+", text):
             part = part.strip(" .")
             if not part:
                 continue
@@ -287,7 +288,7 @@ def _name_and_acronym(raw: str) -> tuple[str, str | None]:
     acronym = None
     if m := re.search(r"\(\s*([A-Z][A-Za-z&]{1,9})\s*\)", text):
         acronym = m[1]
-    text = re.sub(r"\s*\([^)]*\)", "", text).strip(" .:-–")
+    text = re.sub(r"(?<!\s)\s*+\([^()]*+\)", "", text).strip(" .:-–")
     return text, acronym
 
 
@@ -309,11 +310,11 @@ def split_mechanisms(cell: str, known=lambda _: None) -> list[list[str]]:
     'and' / '&' separate only when both sides are mechanisms on their own and the whole is not
     one name ('Joint Audit and Risk Committee', 'Police and Crime Panel' stay whole)."""
     chains: list[list[str]] = []
-    for part in re.split(r"[\n;]+|,\s*|\.\s+|\.$|\s+[-–]\s+|•", cell):
+    for part in re.split(r"[\n;]++|,\s*+|\.\s++|\.$|(?<!\s)\s++[-–]\s++|•", cell):
         part = part.strip(" .")
         if not part:
             continue
-        steps = [p.strip(" .") for p in re.split(r"\s*(?:>+|->|→|=>)\s*", part) if p.strip(" .")]
+        steps = [p.strip(" .") for p in re.split(r"(?<!\s)\s*+(?:>++|->|→|=>)\s*+", part) if p.strip(" .")]
         if len(steps) > 1:
             chains.append(steps)  # 'KPI monitoring > Performance Board': each reports to the next
         else:
@@ -324,7 +325,7 @@ def split_mechanisms(cell: str, known=lambda _: None) -> list[list[str]]:
 def _split_and(piece: str, known) -> list[str]:
     if known(piece) is not None:
         return [piece]
-    parts = [p.strip() for p in re.split(r"\s+(?:and|&)\s+", piece) if p.strip()]
+    parts = [p.strip() for p in re.split(r"(?<!\s)\s++(?:and|&)\s++", piece) if p.strip()]
     if len(parts) < 2:
         return [piece]
     # 'Joint Audit and Risk Committee', 'Police and Crime Panel': a short name whose last part is one

@@ -11,6 +11,8 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from ..limits import check_line
+
 # Tags that end a line of text; every other tag is dropped and its text kept.
 _BREAKS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
                      "blockquote", "dd", "dt"})
@@ -19,7 +21,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 # Bullet glyphs at the start of a line (Word, PDFs, Arabic-Indic digit zero used as a dot, boxes).
 BULLETS = "•◦▪▫□■●○◆◇►▸‣⁃∙·٠–—\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
 _LEAD_BULLET = re.compile(rf"^\s*(?:(?:[{BULLETS}]|[-+](?=\s)|o(?=\s{{2,}}))\s*)+")
-_TRAIL_BULLET = re.compile(rf"\s+[{BULLETS.replace('–—', '')}]\s*$")  # 'Victim satisfaction ٠'
+_TRAIL_BULLET = re.compile(rf"(?<!\s)\s++[{BULLETS.replace('–—', '')}]\s*+$")  # 'Victim satisfaction ٠'
 _ORDINAL = re.compile(r"(\d)\s+(st|nd|rd|th)\b")  # '30 <sup>th</sup> June' -> '30th June'
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f]+")
 
@@ -69,7 +71,9 @@ def as_text(value: Any) -> str:
 
 def clean(value: Any) -> str:
     """Clean text: no markup, no bullets, no control characters, single spaces, lines kept."""
-    raw = as_text(value).replace("\x0b", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    raw = as_text(value)
+    check_line(raw)  # the patterns below are linear, but a line no field can hold is not worth reading
+    raw = raw.replace("\x0b", "\n").replace("\r\n", "\n").replace("\r", "\n")
     raw = _ORDINAL.sub(r"\1\2", _CONTROL.sub("", strip_markup(raw)))
     lines = []
     for line in raw.split("\n"):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..limits import MAX_COLUMNS, MAX_PAGES, MAX_PDF_CHARS, TooCostly, check_line, check_package, check_row
 from ..parsed import ParsedMap
 from ..report import Origin
 from ..sources import decode, workbook_rows
@@ -34,7 +35,11 @@ def read_document(path: Path, parsed: ParsedMap) -> Document | None:
             if path.stat().st_size == 0:
                 parsed.error(Origin(str(path)), "empty file")
                 return None
-            return reader(path, parsed)
+            try:
+                return reader(path, parsed)
+            except TooCostly as exc:
+                parsed.error(Origin(str(path)), f"not read: {exc}")
+                return None
     parsed.error(Origin(str(path)), f"unsupported file type; registers are read from {', '.join(EXTENSIONS)}",
                  value=ext or path.name)
     return None
@@ -42,9 +47,12 @@ def read_document(path: Path, parsed: ParsedMap) -> Document | None:
 
 # -- text -----------------------------------------------------------------------------------
 
-_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")  # |---|:--:|
-_MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$")
-_EMPHASIS = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*:?\s*$")
+# Possessive quantifiers (*+, ++) never give back what they took: on a long line that almost matches,
+# each pattern makes one pass instead of trying every split of it (quadratic, or worse).
+_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")  # |---|:--:|
+_MD_HEADING = re.compile(r"^\s*+(#{1,6})\s++(.*)$")  # closing #s are stripped after: a lazy group before
+# them would be tried at every position of a long line
+_EMPHASIS = re.compile(r"^\s*+(\*\*|__)(.+?)\1\s*+:?\s*+$")
 
 
 def _pipe_cells(line: str) -> list[str] | None:
@@ -64,6 +72,7 @@ def text_document(file: str, text: str) -> Document:
     blank = False
     for number, line in enumerate(text.splitlines(), 1):
         origin = Origin(file, None, number)
+        check_line(line)
         if not line.strip() or _RULE.match(line) and "-" in line:
             blank = True
             continue
@@ -72,6 +81,7 @@ def text_document(file: str, text: str) -> Document:
         if cells is None and "\t" in line:
             cells = line.split("\t")
         if cells is not None:
+            check_row(cells, f"line {number}")
             row = [clean(c) for c in cells]
             if any(row):
                 doc.add_row(row, origin)
@@ -79,7 +89,7 @@ def text_document(file: str, text: str) -> Document:
         if markdown and line.startswith("\\"):
             line = line[1:]  # an escaped '#' or '*'
         elif markdown and (m := _MD_HEADING.match(line)):
-            doc.blocks.append(Text(clean(m[2]), origin, len(m[1])))
+            doc.blocks.append(Text(clean(m[2].rstrip().rstrip("#")), origin, len(m[1])))
             continue
         level: int | None = None
         body = line
@@ -113,6 +123,7 @@ def read_csv(path: Path, parsed: ParsedMap) -> Document | None:
         return None
     doc = Document(str(path))
     for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
+        check_row(cells, f"line {number}")
         row = [clean(c) for c in cells]
         if any(row):
             doc.add_row(row, Origin(str(path), None, number))
@@ -135,6 +146,7 @@ def read_workbook(path: Path, parsed: ParsedMap) -> Document | None:
         doc.blocks.append(Text(clean(sheet.name), Origin(str(path), sheet.name, None), 1))
         table = Table([], [])
         for number, cells in sheet.rows:
+            check_row(cells, f"sheet {sheet.name} row {number}")
             row = [clean(c) for c in cells]
             if any(row):
                 table.repeats |= {(len(table.rows), c) for r, c in sheet.repeats if r == number}
@@ -164,7 +176,11 @@ def read_docx(path: Path, parsed: ParsedMap) -> Document | None:
     from docx.text.paragraph import Paragraph
 
     try:
+        check_package(path)  # before anything is unpacked: a Word file is a zip
         word = docx.Document(str(path))
+    except TooCostly as exc:
+        parsed.error(Origin(str(path)), f"not read: {exc}")
+        return None
     except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
         parsed.error(Origin(str(path)), f"not a readable .docx document ({exc.__class__.__name__}: {exc})")
         return None
@@ -228,7 +244,8 @@ def _docx_table(table: Any, origin: Origin) -> Table:
                 repeats.add(col)
             else:
                 value = clean(_cell_text(tc, table._parent))
-            row += [value] + [""] * (span - 1)
+            row += [value] + [""] * min(max(span - 1, 0), MAX_COLUMNS)
+            check_row(row, f"{origin.table} row {r + 1}")
             above[col] = value
         if any(row):
             out.repeats |= {(len(out.rows), c) for c in repeats}
@@ -255,9 +272,16 @@ def read_pdf(path: Path, parsed: ParsedMap) -> Document | None:
     doc = Document(str(path))
     chars = 0
     with pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            parsed.error(Origin(str(path)), f"not read: it has {len(pdf.pages):,} pages; registers are read up to "
+                                            f"{MAX_PAGES:,}")
+            return None
         for page_no, page in enumerate(pdf.pages, 1):
             label = f"page {page_no}"
             chars += len(page.chars)
+            if chars > MAX_PDF_CHARS:
+                parsed.error(Origin(str(path), label), f"not read: its text runs past {MAX_PDF_CHARS:,} characters")
+                return None
             # A row split by a page break has no closing rule: close tables where their columns' rules end.
             verticals = [e for e in page.edges if e["orientation"] == "v"]
             found = page.find_tables({"explicit_horizontal_lines": sorted({min(e["top"] for e in verticals),
@@ -295,7 +319,7 @@ def read_pdf(path: Path, parsed: ParsedMap) -> Document | None:
                                                size * 0.9, gap))
                     first = False
                     continue
-                rows = [[clean(_unwrap(c)) for c in row] for row in item.extract()]
+                rows = [[clean(_unwrap(c)) for c in check_cells(row, label)] for row in item.extract()]
                 previous = doc.blocks[-1] if doc.blocks else None
                 if first and isinstance(previous, Table) and rows and len(rows[0]) == previous.width:
                     table = previous  # the same table, continued over the page break
@@ -312,6 +336,11 @@ def read_pdf(path: Path, parsed: ParsedMap) -> Document | None:
                                         "it through OCR first")
         return None
     return doc
+
+
+def check_cells(row: list, where: str) -> list:
+    check_row(row, where)
+    return row
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[•◦▪□■●○\-–*]|\d+[.)])\s")
