@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from graphmodel.audit import local_actor
 from graphmodel.errors import AssuranceMapError
 from graphmodel.store import STORE_ENV, Store, open_store
 
@@ -85,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     save.add_argument("name", metavar="NAME", help='e.g. "JARAP March 2026"')
     save.add_argument("--as-of", help="date the report is judged at (default: today)")
     save.add_argument("--policy", help="policy file (YAML or JSON) overriding the defaults")
-    save.add_argument("--by", default=_user(), help="who takes it (default: your user name)")
+    save.add_argument("--by", default=local_actor().removesuffix(" (local)"),
+                      help="who takes it (default: your user name)")
     for name, help in (("list", "list the snapshots, oldest first"), ("show", "show one snapshot and its report")):
         action = actions.add_parser(name, parents=[common], help=help)
         if name == "show":
@@ -148,34 +150,13 @@ def _keygen(args: argparse.Namespace) -> int:
     return 0
 
 
-def _user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user name in this environment
-        return "unknown"
-
-
-def _audit(args: argparse.Namespace) -> Callable[..., object]:
-    """Record a write in the audit log the server uses (ASSURANCE_MAP_AUDIT_LOG), as done from the
-    command line by this user."""
-    from .audit import AuditLog
-    from .settings import Settings
-
-    log = AuditLog(Settings().audit_log)
-    who = f"{_user()} (command line)"
-    return lambda action, **what: log.record(who, action, **what)
-
-
 def _store_command(command: str) -> StoreCommand:
     # Imported lazily so `assurance-map gaps` does not pay for the web stack.
     run: StoreCommand
     if command in ("snapshot", "accept", "unaccept"):
         from graphmodel.cycle import command as cycle
 
-        write = {"snapshot": cycle.run_snapshot, "accept": cycle.run_accept, "unaccept": cycle.run_unaccept}[command]
-        return lambda args, store: write(args, store, _audit(args))
+        return {"snapshot": cycle.run_snapshot, "accept": cycle.run_accept, "unaccept": cycle.run_unaccept}[command]
     if command == "paper":
         from paper.command import run_paper as run
     elif command == "changes":

@@ -35,7 +35,7 @@ def test_snapshot_lifecycle(client, store):
     assert client.get("/snapshots/JARAP June 2026").status_code == 404
     assert client.delete("/snapshots/JARAP March 2026").status_code == 204
     assert client.delete("/snapshots/JARAP March 2026").status_code == 404
-    assert [(e["action"], e["what"]["name"]) for e in client.get("/audit").json()] == [
+    assert [(e["action"], e["what"]["name"]) for e in client.get("/audit").json() if "snapshot" in e["action"]] == [
         ("save snapshot", "JARAP March 2026"), ("delete snapshot", "JARAP March 2026")]
 
 
@@ -91,7 +91,8 @@ def test_accepting_a_gap(client):
     assert client.delete("/acceptances", params={"rule": "G2", "node_id": "P2"}).status_code == 204
     assert client.delete("/acceptances", params={"rule": "G2", "node_id": "P2"}).status_code == 404
     assert client.get("/acceptances").json() == []
-    log = [(e["action"], e["what"]["rule"], e["what"]["node_id"]) for e in client.get("/audit").json()]
+    log = [(e["action"], e["what"]["rule"], e["what"]["node_id"]) for e in client.get("/audit").json()
+           if e["action"].endswith(" gap")]
     assert log == [("accept gap", "G2", "P2"), ("unaccept gap", "G2", "P2")]
 
 

@@ -115,4 +115,5 @@ def test_view_refuses_a_file_type_it_cannot_write(demo_store, tmp_path, capsys, 
     assert main(["--store", str(demo_store), "view", *argv]) == 2
     assert message in capsys.readouterr().err
     # nothing written (the store, its audit log and the demo's snapshot were there before)
-    assert {p.name for p in tmp_path.iterdir()} <= {"map.json", "map.json.lock", "map.json.snapshots", "map.audit.jsonl"}
+    assert {p.name for p in tmp_path.iterdir()} <= {"map.json", "map.json.lock", "map.json.snapshots",
+                                                    "map.audit.jsonl"}

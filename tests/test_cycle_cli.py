@@ -32,7 +32,7 @@ def cli(tmp_path, monkeypatch, capsys):
 
 def audit_log(cli) -> list[tuple[str, str]]:
     lines = Path(cli.audit).read_text(encoding="utf-8").splitlines()
-    return [(e["who"].endswith("(command line)"), e["action"]) for e in map(json.loads, lines)]
+    return [(e["who"].endswith("(local)"), e["action"]) for e in map(json.loads, lines)]
 
 
 def test_snapshots_on_the_command_line(cli):

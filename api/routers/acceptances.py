@@ -5,10 +5,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from graphmodel.audit import Change
 from graphmodel.cycle import acceptances
 from graphmodel.store.records import BY_MAX, REASON_MAX
 
-from ..deps import AsOf, AuditDep, Editor, StoreDep, Viewer
+from ..deps import AsOf, Editor, StoreDep, Viewer
 from ..problems import RESPONSES
 from ..reports import policy_for, report_for
 
@@ -49,11 +50,9 @@ def list_acceptances(request: Request, store: StoreDep, _: Viewer, as_of: AsOf =
              description="The finding must hold today: accepting one that does not is 422, saying why. Accepting a "
                          "gap already accepted replaces the acceptance (as at its review). The acceptance keeps a "
                          "fingerprint of the node's evidence and lapses when that changes.")
-def accept(request: Request, body: AcceptanceIn, store: StoreDep, audit: AuditDep, who: Editor) -> dict[str, Any]:
-    made, replaced = acceptances.accept(store, body.rule, body.node_id, by=body.by, reason=body.reason,
-                                        review=body.review, policy=policy_for(request))
-    audit.record(who.name, "accept gap", rule=made.rule, node_id=made.node_id, by=made.by, reason=made.reason,
-                 review=made.review.isoformat(), replaced=replaced.as_dict() if replaced else None)
+def accept(request: Request, body: AcceptanceIn, store: StoreDep, who: Editor) -> dict[str, Any]:
+    made, _ = acceptances.accept(store, body.rule, body.node_id, by=body.by, reason=body.reason,
+                                 review=body.review, policy=policy_for(request), change=Change("accept gap", who.name))
     report = report_for(request, store, as_of=made.on)
     return next(k for k in acceptances.kept(store, report) if k.acceptance.key == made.key).as_dict()
 
@@ -63,8 +62,6 @@ NodeId = Annotated[str, Query(min_length=1, description="The node the finding is
 
 
 @router.delete("", status_code=204, summary="Withdraw the acceptance of a gap", responses={404: RESPONSES[404]})
-def unaccept(rule: Rule, node_id: NodeId, store: StoreDep, audit: AuditDep, who: Editor) -> Response:
-    gone = acceptances.unaccept(store, rule, node_id)
-    audit.record(who.name, "unaccept gap", rule=gone.rule, node_id=gone.node_id, by=gone.by,
-                 review=gone.review.isoformat())
+def unaccept(rule: Rule, node_id: NodeId, store: StoreDep, who: Editor) -> Response:
+    acceptances.unaccept(store, rule, node_id, Change("unaccept gap", who.name))
     return Response(status_code=204)

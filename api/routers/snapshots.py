@@ -5,13 +5,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from graphmodel.audit import Change
 from graphmodel.cycle import snapshots
 from graphmodel.cycle.changes import Changes, between
 from graphmodel.gaps.render import changes_json, snapshot_json
 from graphmodel.store import Store
 from graphmodel.store.records import NAME_MAX
 
-from ..deps import Admin, AsOf, AuditDep, Editor, StoreDep, Viewer
+from ..deps import Admin, AsOf, Editor, StoreDep, Viewer
 from ..problems import RESPONSES
 from ..reports import FindingOut, GapReportOut, json_response, policy_for
 
@@ -120,9 +121,9 @@ def list_snapshots(store: StoreDep, _: Viewer) -> list[dict[str, Any]]:
              description="Keeps the whole map and its gap report (with the policy and the accepted gaps as they "
                          "stand) under a new name. Snapshots are never replaced: a name already taken, whatever "
                          "its case, is 409.", responses={409: RESPONSES[409]})
-def save_snapshot(request: Request, body: SnapshotIn, store: StoreDep, audit: AuditDep, who: Editor) -> dict[str, Any]:
-    info = snapshots.take(store, body.name, by=who.name, as_of=body.as_of, policy=policy_for(request, body.policy))
-    audit.record(who.name, "save snapshot", name=info.name, as_of=info.as_of.isoformat())
+def save_snapshot(request: Request, body: SnapshotIn, store: StoreDep, who: Editor) -> dict[str, Any]:
+    info = snapshots.take(store, body.name, by=who.name, as_of=body.as_of, policy=policy_for(request, body.policy),
+                          change=Change("save snapshot", who.name))
     return info.as_dict()
 
 
@@ -134,9 +135,8 @@ def get_snapshot(request: Request, name: str, store: StoreDep, _: Viewer) -> Res
 
 @router.delete("/snapshots/{name:path}", status_code=204, summary="Delete a snapshot (admins only)",
                responses={404: RESPONSES[404]})
-def delete_snapshot(name: str, store: StoreDep, audit: AuditDep, who: Admin) -> Response:
-    info = store.delete_snapshot(name)
-    audit.record(who.name, "delete snapshot", name=info.name, as_of=info.as_of.isoformat())
+def delete_snapshot(name: str, store: StoreDep, who: Admin) -> Response:
+    store.delete_snapshot(name, Change("delete snapshot", who.name))
     return Response(status_code=204)
 
 

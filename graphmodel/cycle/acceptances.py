@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ..audit import Change
 from ..errors import Problem, ValidationError
 from ..gaps import RULES, Finding, Policy, Report, analyse
 from ..gaps.accepted import store_evidence
@@ -25,7 +26,8 @@ def rule_id(rule: str) -> str:
 
 
 def accept(store: Store, rule: str, node_id: str, *, by: str, reason: str, review: dt.date,
-           on: dt.date | None = None, policy: Policy | None = None) -> tuple[Acceptance, Acceptance | None]:
+           on: dt.date | None = None, policy: Policy | None = None,
+           change: Change | None = None) -> tuple[Acceptance, Acceptance | None]:
     """Accept the rule's finding about a node until `review` (it must hold on `on`, default today);
     the acceptance keeps a fingerprint of the node's evidence. Returns it and the one it replaced.
     A finding that does not hold is an error that says why."""
@@ -44,7 +46,7 @@ def accept(store: Store, rule: str, node_id: str, *, by: str, reason: str, revie
         raise ValidationError([Problem(_not_found(report, rule, node.kind, node_id), where, None, "rule", rule)])
     evidence = store_evidence(store)(node_id) or ""
     acceptance = Acceptance(rule, node_id, by, reason, review, on, evidence)
-    return acceptance, store.save_acceptance(acceptance)
+    return acceptance, store.save_acceptance(acceptance, change)
 
 
 def _not_found(report: Report, rule: str, kind: str, node_id: str) -> str:
@@ -57,9 +59,9 @@ def _not_found(report: Report, rule: str, kind: str, node_id: str) -> str:
         f"its findings then: {', '.join(held)}" if held else "it has no findings then")
 
 
-def unaccept(store: Store, rule: str, node_id: str) -> Acceptance:
+def unaccept(store: Store, rule: str, node_id: str, change: Change | None = None) -> Acceptance:
     """Withdraw an acceptance; NotFound if there is none."""
-    return store.delete_acceptance(rule.strip().upper(), node_id)
+    return store.delete_acceptance(rule.strip().upper(), node_id, change)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,10 @@
 """`assurance-map snapshot`, `changes`, `accept`, `unaccept` and `acceptances`: the panel cycle on the
-command line. Writes are recorded in the audit log (`audit`), as the API records them."""
+command line. The store records every write in its audit log, as it does the API's."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..errors import ValidationError
@@ -23,8 +22,6 @@ from ..values import as_of_date
 from . import acceptances, snapshots
 from .changes import between
 
-Audit = Callable[..., object]  # audit(action, **what)
-
 
 def _policy(args: argparse.Namespace) -> Policy | None:
     return Policy.load(args.policy) if getattr(args, "policy", None) else None
@@ -41,12 +38,11 @@ def _refused(command: str, exc: ValidationError) -> int:
     return 2
 
 
-def run_snapshot(args: argparse.Namespace, store: Store, audit: Audit, out: TextIO | None = None) -> int:
+def run_snapshot(args: argparse.Namespace, store: Store, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
         if args.action == "save":
             info = snapshots.take(store, args.name, by=args.by, as_of=as_of_date(args.as_of), policy=_policy(args))
-            audit("save snapshot", name=info.name, as_of=info.as_of.isoformat())
             out.write(f"Saved snapshot {info.name!r}: as of {info.as_of.isoformat()}, {info.nodes} nodes, "
                       f"{info.findings} findings.\n")
         elif args.action == "list":
@@ -63,7 +59,6 @@ def run_snapshot(args: argparse.Namespace, store: Store, audit: Audit, out: Text
                 write_snapshot_table(state, out)
         else:
             info = store.delete_snapshot(args.name)
-            audit("delete snapshot", name=info.name, as_of=info.as_of.isoformat())
             out.write(f"Deleted snapshot {info.name!r}.\n")
     except ValidationError as exc:
         return _refused("snapshot", exc)
@@ -84,7 +79,7 @@ def run_changes(args: argparse.Namespace, store: Store, out: TextIO | None = Non
     return 0
 
 
-def run_accept(args: argparse.Namespace, store: Store, audit: Audit, out: TextIO | None = None) -> int:
+def run_accept(args: argparse.Namespace, store: Store, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
         review = as_of_date(args.review, "--review")
@@ -93,17 +88,14 @@ def run_accept(args: argparse.Namespace, store: Store, audit: Audit, out: TextIO
                                             review=review, policy=_policy(args))
     except ValidationError as exc:
         return _refused("accept", exc)
-    audit("accept gap", rule=made.rule, node_id=made.node_id, by=made.by, reason=made.reason,
-          review=made.review.isoformat(), replaced=replaced.as_dict() if replaced else None)
     out.write(f"Accepted {made.rule} for {made.node_id!r} until {made.review.isoformat()}"
               + (" (replacing the earlier acceptance)" if replaced else "") + ".\n")
     return 0
 
 
-def run_unaccept(args: argparse.Namespace, store: Store, audit: Audit, out: TextIO | None = None) -> int:
+def run_unaccept(args: argparse.Namespace, store: Store, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     gone = acceptances.unaccept(store, args.rule, args.node_id)
-    audit("unaccept gap", rule=gone.rule, node_id=gone.node_id, by=gone.by, review=gone.review.isoformat())
     out.write(f"Withdrew the acceptance of {gone.rule} for {gone.node_id!r}.\n")
     return 0
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..audit import Change
 from ..errors import Conflict, CorruptData, NotFound
 from ..gaps import Policy, Report, analyse
 from ..gaps.render import report_json
@@ -55,7 +56,7 @@ def current(store: Store, *, as_of: dt.date | None = None, policy: Policy | None
 
 
 def take(store: Store, name: str, *, by: str, as_of: dt.date | None = None, policy: Policy | None = None,
-         now: dt.datetime | None = None) -> SnapshotInfo:
+         now: dt.datetime | None = None, change: Change | None = None) -> SnapshotInfo:
     """Freeze the map and its report under `name` (new, whatever its case: Conflict otherwise)."""
     name = snapshot_name(name)
     by = check_text(by, "taken_by", BY_MAX, "snapshot")
@@ -65,7 +66,7 @@ def take(store: Store, name: str, *, by: str, as_of: dt.date | None = None, poli
     state = current(store, as_of=as_of, policy=policy)
     info = SnapshotInfo(name, state.as_of, (now or dt.datetime.now(dt.UTC)).replace(microsecond=0), by,
                         state.graph.number_of_nodes(), state.graph.number_of_edges(), len(state.report.findings))
-    return store.save_snapshot(SnapshotRecord(info, encode(state, info)))
+    return store.save_snapshot(SnapshotRecord(info, encode(state, info)), change)
 
 
 def load(store: Store, name: str) -> MapState:
