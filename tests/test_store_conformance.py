@@ -447,12 +447,9 @@ def test_acceptances_change_the_version_and_nothing_else(store):
 
 def test_hostile_names_and_ids_in_the_cycle_records(store):
     for i, name in enumerate(HOSTILE_IDS):
-        if "\n" not in name:
-            store.save_snapshot(snapshot_record(name, payload=name.encode()))
-            store.save_acceptance(acceptance("G1", name, fingerprint=str(i)))
-    assert store.save_acceptance(acceptance("G1", "line\nbreak")) is None  # ids are exact, line breaks and all
+        store.save_snapshot(snapshot_record(name, payload=name.encode()))
+        store.save_acceptance(acceptance("G1", name, fingerprint=str(i)))
     for name in HOSTILE_IDS:
-        if "\n" not in name:
-            assert store.get_snapshot(name).payload == name.encode()
+        assert store.get_snapshot(name).payload == name.encode()
     assert {a.node_id for a in store.list_acceptances()} == set(HOSTILE_IDS)
     assert store.counts().total_nodes == 0

@@ -43,9 +43,9 @@ def test_every_route_that_takes_a_date_refuses_any_other_form(app, client, mappe
                     continue
                 is_problem(r, 422, "YYYY-MM-DD")
             ok = client.get(url, params={"as_of": "2999-12-31"}, headers=as_role("admin"))
-            assert ok.status_code < 500 and ok.status_code != 422, (url, ok.status_code, ok.text[:300])
+            assert ok.status_code < 500 and "YYYY-MM-DD" not in ok.text, (url, ok.status_code, ok.text[:300])
             ok = client.get(url, params={"as_of": "1900-01-01"}, headers=as_role("admin"))
-            assert ok.status_code < 500 and ok.status_code != 422, (url, ok.status_code, ok.text[:300])
+            assert ok.status_code < 500 and "YYYY-MM-DD" not in ok.text, (url, ok.status_code, ok.text[:300])
 
 
 @pytest.mark.parametrize("value", [0, 86400, "0001-01-01", "9999-12-31", 20140331.0, True, None, [], {}])

@@ -1,6 +1,6 @@
 """Roles that agree: what each role may do, as decided (a panel member, the viewer, sees everything
 read-only about the map and its gaps; analysts add exports, what-if and policies of their own;
-editors add imports and edits; admins add the audit log), checked for every route the app serves,
+editors add imports and edits; admins add the audit log and deleting snapshots), checked for every route the app serves,
 by what each route declares and by calling it with each role. Pages and API tell a viewer the same."""
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ def decided(method: str, path: str) -> Role | None:
     """The least role for a route under the decision above."""
     if path in PUBLIC:
         return None
-    if path.startswith("/audit"):
-        return Role.admin
+    if path.startswith("/audit") or (method == "DELETE" and path.startswith("/snapshots/")):
+        return Role.admin  # the audit log, and the panel's record of a meeting
     if (method, path) in ANALYST_WRITES or path.startswith("/exports/"):
         return Role.analyst
     if method in ("POST", "PUT", "PATCH", "DELETE") or path == "/import":  # the import page is for editors
