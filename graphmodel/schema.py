@@ -223,6 +223,26 @@ def _notes() -> Field:
 
 OPINIONS = ("substantial", "reasonable", "limited", "none", "unrated")
 STATUSES = ("red", "amber", "green", "blue", "grey")
+# The words papers use for an action's status, each with the colour it means, in lower case. Loaders
+# read a status cell through these (and a key the paper prints); the import format accepts them too.
+STATUS_WORDS = {
+    **{w: "blue" for w in ("b", "c", "(c)", "complete", "completed", "done", "closed", "achieved", "delivered",
+                           "implemented", "superseded", "discharged", "finished", "met", "fully implemented")},
+    **{w: "green" for w in ("g", "on track", "on target", "on schedule")},
+    **{w: "amber" for w in ("a", "at risk", "minor slippage", "some slippage", "slippage", "slipping",
+                            "behind schedule", "delayed", "partially implemented", "partly implemented",
+                            "partially met", "ag", "green amber")},
+    **{w: "red" for w in ("r", "off track", "major slippage", "significant slippage", "significantly delayed",
+                          "overdue", "not implemented", "not achieved", "not met", "missed", "ar", "ra",
+                          "amber red", "red amber")},
+    **{w: "grey" for w in ("gray", "not started", "not yet started", "n/s", "ns")},
+    "amber green": "green", "ga": "green",
+}
+# Words that say an action is still open without giving it a colour: the status stays empty, the
+# words are kept (status_text), and nothing is warned.
+OPEN_STATUS_WORDS = ("open", "in progress", "ongoing", "not yet due", "not due", "live", "active", "pending",
+                     "awaiting", "planned", "scheduled", "under way", "underway", "started")
+RISK_STATUSES = ("open", "tolerated", "transferred", "closed")
 CRITICALITIES = ("low", "medium", "high")
 LINES = (1, 2, 3, 4)
 LINE_NAMES = {
@@ -264,6 +284,13 @@ SCHEMA = Schema(
                 Field("impact", str, description="Impact rating."),
                 Field("owner", str, description="Risk owner."),
                 Field("register", str, description="The register it is held on."),
+                Field("status", str, choices=RISK_STATUSES,
+                      aliases={"live": "open", "active": "open", "current": "open", "new": "open",
+                               "tolerate": "tolerated", "accept": "tolerated", "accepted": "tolerated",
+                               "transfer": "transferred", "terminated": "closed", "archived": "closed",
+                               "retired": "closed", "(c)": "closed", "closed (c)": "closed"},
+                      description="open, tolerated (no action planned), transferred (managed on another register) "
+                                  "or closed; a closed risk needs no action."),
                 _notes(),
             ),
             Style("box", "#cc79a7"),
@@ -278,10 +305,11 @@ SCHEMA = Schema(
                 Field("sponsor", str, description="Who sponsors it."),
                 Field("target_date", dt.date, description="When it is due."),
                 Field("target_text", str, description="The target as written, when it is not a plain date."),
-                Field("status", str, choices=STATUSES,
-                      aliases={"complete": "blue", "completed": "blue", "(c)": "blue", "c": "blue", "done": "blue",
-                               "not started": "grey"},
-                      description="red, amber, green, blue (complete) or grey (not started)."),
+                Field("status", str, choices=STATUSES, aliases=STATUS_WORDS,
+                      description="red, amber, green, blue (complete) or grey (not started); status words such as "
+                                  "Implemented, On track, Minor slippage or Overdue mean their colour."),
+                Field("status_text", str, description="The status as the paper words it, when it gives no colour "
+                                                      "('In progress', 'Not yet due')."),
                 Field("update", str, long=True, description="Latest progress update."),
                 Field("impact", str, long=True, description="The intended effect."),
                 _notes(),

@@ -9,7 +9,7 @@ from typing import Any
 from graphmodel.errors import ValidationError
 from graphmodel.models import Edge, node_from_dict
 from graphmodel.schema import KEY, SCHEMA, NodeKind
-from graphmodel.values import impossible_date, parse_date, parse_frequency
+from graphmodel.values import date_note, frequency_note, impossible_date, parse_date, parse_frequency
 
 from .columns import IGNORED_TABLES, KINDS_BY_TABLE, LINKS_TABLE, TABLE_NAMES, columns, key, relations, required_columns
 from .parsed import ParsedMap
@@ -139,6 +139,8 @@ def field_values(kind: NodeKind, record: dict[str, Any], origin: Origin, parsed:
                 continue
             if date is not None:
                 data[f.name] = date
+                if note := date_note(value):
+                    parsed.warn(origin, f"read as {date.isoformat()}: {note}", column=column, value=text(value))
                 continue
             raw = text(value)
             if impossible_date(raw):
@@ -160,6 +162,8 @@ def field_values(kind: NodeKind, record: dict[str, Any], origin: Origin, parsed:
             if f.normaliser == "frequency" and parse_frequency(data[f.name]) is None:
                 parsed.warn(origin, "not a known frequency; kept as written and counted as adhoc",
                             column=column, value=data[f.name])
+            elif f.normaliser == "frequency" and (note := frequency_note(data[f.name])):
+                parsed.warn(origin, note, column=column, value=data[f.name])
     return data
 
 

@@ -196,6 +196,21 @@ def test_g7_oversight_inherited_by_reference(store):
     assert len(found["C4"].reasons) == 1
 
 
+def test_g7_oversight_given_to_the_actions_that_deliver_a_commitment(store):
+    """A plan that gives oversight row by row, to a priority's actions, oversees the priority: a
+    commitment is a finding only when neither it nor any action delivering it is overseen."""
+    put(store, [("Commitment", {"id": c, "title": f"Priority {c}"}) for c in ("P1", "P2", "P3", "P4")] + [
+        ("Action", {"id": a, "title": f"Action {a}"}) for a in ("A1", "A2", "A3", "A4")] + [
+        ("Meeting", {"id": "M1", "name": "Victims Board"}), source("S1", 2)],
+        ["A1 DELIVERS P1", "A2 DELIVERS P1", "M1 OVERSEES A1", "A3 DELIVERS P2", "S1 ASSURES A3",
+         "A4 DELIVERS P3", "P4 LINKED_TO P1"])
+    found = findings(store, "G7")
+    assert set(found) == {"P3"}
+    assert found["P3"].reasons == ("no meeting oversees it and no source of assurance covers it, directly or "
+                                   "through the actions that deliver it",)
+    assert set(findings(store, "G7", overlay=Overlay(withdraw=frozenset({"S1"})))) == {"P2", "P3"}
+
+
 def test_g8_unmitigated_risk(store):
     put(store, [("Risk", {"id": "R1", "title": "Data loss", "score": 16}), ("Risk", {"id": "R2", "title": "Fraud"}),
                 ("Action", {"id": "A1", "title": "Encrypt laptops"})], ["A1 MITIGATES R2"])
@@ -204,14 +219,33 @@ def test_g8_unmitigated_risk(store):
     assert found["R1"].reasons == ("no action is recorded against it", "its risk score is 16")
 
 
+def test_g8_a_closed_risk_needs_no_action_and_a_tolerated_one_says_so(store):
+    put(store, [("Risk", {"id": "R1", "title": "Old system", "status": "Closed"}),
+                ("Risk", {"id": "R2", "title": "Small fraud", "status": "tolerated", "score": 4}),
+                ("Risk", {"id": "R3", "title": "Cyber", "status": "transferred"}),
+                ("Risk", {"id": "R4", "title": "Fraud", "status": "open"})])
+    found = findings(store, "G8")
+    assert set(found) == {"R2", "R3", "R4"}
+    assert found["R2"].reasons == ("no action is recorded against it", "its risk score is 4",
+                                   "the register tolerates it: no action is planned")
+    assert found["R3"].reasons[-1] == "the register leaves it to another register"
+    assert found["R4"].reasons == ("no action is recorded against it",)
+
+
 def test_g9_overdue_action(store):
     put(store, [("Action", {"id": "LATE", "title": "Late", "target_date": "2024-06-14", "status": "amber"}),
                 ("Action", {"id": "DONE", "title": "Done", "target_date": "2023-06-30", "status": "complete"}),
                 ("Action", {"id": "TODAY", "title": "Today", "target_date": AS_OF.isoformat(), "status": "red"}),
                 ("Action", {"id": "NOSTATUS", "title": "No status", "target_date": "2013-06-30"}),
-                ("Action", {"id": "TEXT", "title": "Ongoing", "target_text": "Ongoing"})])
+                ("Action", {"id": "TEXT", "title": "Ongoing", "target_text": "Ongoing"}),
+                ("Action", {"id": "WORDS", "title": "Words", "target_date": "2024-01-31",
+                            "status_text": "In progress"}),
+                ("Action", {"id": "DONE2", "title": "Implemented", "target_date": "2024-01-31",
+                            "status": "Implemented"})])
     found = findings(store, "G9")
-    assert set(found) == {"LATE", "NOSTATUS"}
+    assert set(found) == {"LATE", "NOSTATUS", "WORDS"}
+    assert found["WORDS"].reasons[1] == ("its status in the paper, 'In progress', gives no colour and does not say it "
+                                         "is complete")
     assert found["LATE"].reasons == ("its target date 2024-06-14 passed 1 day before the as-of date 2024-06-15",
                                      "its status is amber, not blue (complete)")
     assert found["NOSTATUS"].reasons[0] == "its target date 2013-06-30 passed 10 years before the as-of date 2024-06-15"

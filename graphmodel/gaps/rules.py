@@ -210,13 +210,19 @@ RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
 
 
 # G7 ----------------------------------------------------------------------------------
-# A commitment whose oversight cell only refers to another ("See 2.1") is LINKED_TO it and
-# inherits that one's oversight: it is a finding only when what it refers to has none either.
+# A commitment is overseen when a meeting oversees it or a source assures it, or when that is so of
+# an action that delivers it (plans often give oversight row by row, to a priority's actions), or of
+# what its oversight cell refers to ("See 2.1", LINKED_TO): it is a finding only when none of them is.
 def _check_g7(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
     gone = ctx.overlay.withdraw
 
-    def overseen(node_id: str) -> bool:
+    def direct(node_id: str) -> bool:
         return facts.has_in(node_id, "OVERSEES") or facts.has_in(node_id, "ASSURES", gone)
+
+    through = {c for a in facts.nodes("Action") if direct(a.id) for c in facts.out(a.id, "DELIVERS")}
+
+    def overseen(node_id: str) -> bool:
+        return direct(node_id) or node_id in through
 
     for c in facts.nodes("Commitment"):
         refers = facts.out(c.id, "LINKED_TO")
@@ -225,7 +231,8 @@ def _check_g7(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
 
 
 def _explain_g7(hit: Hit, ctx: Context) -> list[str]:
-    reasons = ["no meeting oversees it and no source of assurance covers it"]
+    reasons = ["no meeting oversees it and no source of assurance covers it, directly or through the actions that "
+               "deliver it"]
     refers = sorted(hit.details.get("refers") or ())
     if refers:
         reasons.append(f"it refers to {', '.join(refers)} for its oversight (LINKED_TO), and "
@@ -233,18 +240,22 @@ def _explain_g7(hit: Hit, ctx: Context) -> list[str]:
     return reasons
 
 
+# Overseen directly, or through an action that delivers it: `n` is the node the test is about.
+_G7_OVERSEEN = """(EXISTS { MATCH (n)<-[:OVERSEES]-() }
+  OR any(s IN [(n)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)
+  OR any(a IN [(n)<-[:DELIVERS]-(a) | a] WHERE EXISTS { MATCH (a)<-[:OVERSEES]-() }
+         OR any(s IN [(a)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)))"""
+
 G7 = Rule(
     "G7", "No oversight",
-    "A plan commitment that no meeting oversees and no source of assurance covers, directly or through what "
-    "it refers to for its oversight.",
+    "A plan commitment that no meeting oversees and no source of assurance covers, directly, through the actions "
+    "that deliver it or through what it refers to for its oversight.",
     kind="Commitment", severity=Severity.MEDIUM,
-    cypher=cypher("""
+    cypher=cypher(f"""
 MATCH (c:Commitment)
-WHERE NOT EXISTS { MATCH (c)<-[:OVERSEES]-() }
-  AND none(s IN [(c)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)
+WHERE NOT {_G7_OVERSEEN.replace("(n)", "(c)")}
 WITH c, [(c)-[:LINKED_TO]->(r) | r] AS refs
-WHERE none(r IN refs WHERE EXISTS { MATCH (r)<-[:OVERSEES]-() }
-                        OR any(s IN [(r)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn))
+WHERE none(r IN refs WHERE {_G7_OVERSEEN.replace("(n)", "(r)")})
 RETURN c.id AS id, c[$labels.Commitment] AS label, [r IN refs | r.id] AS refers
 """),
     check=_check_g7,
@@ -253,24 +264,31 @@ RETURN c.id AS id, c[$labels.Commitment] AS label, [r IN refs | r.id] AS refers
 
 
 # G8 ----------------------------------------------------------------------------------
+# A closed risk needs no action; one the register tolerates or leaves to another register is still
+# a finding (nothing is recorded against it), and its reason says what the register decided.
 def _check_g8(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
     for r in facts.nodes("Risk"):
-        if not facts.has_in(r.id, "MITIGATES"):
-            yield Hit(r.id, r.label, details={"score": r.score})
+        if r.status != "closed" and not facts.has_in(r.id, "MITIGATES"):
+            yield Hit(r.id, r.label, details={"score": r.score, "status": r.status})
+
+
+_DECIDED = {"tolerated": "the register tolerates it: no action is planned",
+            "transferred": "the register leaves it to another register"}
 
 
 def _explain_g8(hit: Hit, ctx: Context) -> list[str]:
-    score = hit.details.get("score")
-    return ["no action is recorded against it"] + ([f"its risk score is {score}"] if score else [])
+    score, status = hit.details.get("score"), hit.details.get("status")
+    return (["no action is recorded against it"] + ([f"its risk score is {score}"] if score else [])
+            + ([_DECIDED[status]] if status in _DECIDED else []))
 
 
 G8 = Rule(
     "G8", "Unmitigated risk",
-    "A risk on the register with no action recorded against it.",
+    "A risk on the register, not closed, with no action recorded against it.",
     kind="Risk", severity=Severity.MEDIUM,
     cypher=cypher("""
-MATCH (r:Risk) WHERE NOT EXISTS { MATCH (r)<-[:MITIGATES]-() }
-RETURN r.id AS id, r[$labels.Risk] AS label, r.score AS score
+MATCH (r:Risk) WHERE coalesce(r.status, '') <> 'closed' AND NOT EXISTS { MATCH (r)<-[:MITIGATES]-() }
+RETURN r.id AS id, r[$labels.Risk] AS label, r.score AS score, r.status AS status
 """),
     check=_check_g8,
     explain=_explain_g8,
@@ -281,14 +299,24 @@ RETURN r.id AS id, r[$labels.Risk] AS label, r.score AS score
 def _check_g9(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
     for a in facts.nodes("Action"):
         if a.target_date is not None and a.target_date < ctx.as_of and a.status != "blue":
-            yield Hit(a.id, a.label, details={"target_date": a.target_date, "status": a.status})
+            yield Hit(a.id, a.label, details={"target_date": a.target_date, "status": a.status,
+                                              "status_text": a.status_text})
+
+
+def _status_words(status: str | None, written: str | None) -> str:
+    """What the action's status says, for G9: its colour, or the paper's own words when they give none
+    (so a reader can see whether the paper might mean it is done), or that there is none."""
+    if status:
+        return f"its status is {status}, not blue (complete)"
+    if written:
+        return f"its status in the paper, {written!r}, gives no colour and does not say it is complete"
+    return "no status is recorded"
 
 
 def _explain_g9(hit: Hit, ctx: Context) -> list[str]:
-    due, status = hit.details["target_date"], hit.details.get("status")
+    due = hit.details["target_date"]
     return [f"its target date {due.isoformat()} passed {span_words(due, ctx.as_of)} before the as-of date "
-            f"{ctx.as_of.isoformat()}",
-            f"its status is {status}, not blue (complete)" if status else "no status is recorded"]
+            f"{ctx.as_of.isoformat()}", _status_words(hit.details.get("status"), hit.details.get("status_text"))]
 
 
 G9 = Rule(
@@ -297,7 +325,8 @@ G9 = Rule(
     kind="Action", severity=Severity.MEDIUM,
     cypher=cypher("""
 MATCH (a:Action) WHERE a.target_date < $as_of AND coalesce(a.status, '') <> 'blue'
-RETURN a.id AS id, a[$labels.Action] AS label, a.target_date AS target_date, a.status AS status
+RETURN a.id AS id, a[$labels.Action] AS label, a.target_date AS target_date, a.status AS status,
+       a.status_text AS status_text
 """),
     check=_check_g9,
     explain=_explain_g9,
