@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sized
 from types import ModuleType
 
-from ..document import Document
+from ..document import Document, Text
 from ..parsed import ParsedMap
 from ..preview import FilePreview, ReadOptions
 from ..report import Origin
@@ -15,6 +15,7 @@ from .engine import Extraction, extract
 from .fields import IGNORE, norm
 from .oversight import GLOSSARY
 from .register import Build
+from .status import status_key
 
 ADAPTERS: dict[str, ModuleType] = {m.NAME: m for m in (risk_register, risk_table, delivery_plan, assurance_programme,
                                                             meeting_notes, action_log)}
@@ -39,6 +40,20 @@ def choose(doc: Document, options: ReadOptions) -> tuple[str, Extraction, dict[s
     return best, results[best], scores
 
 
+def paper_key(doc: Document) -> dict[str, str]:
+    """The status words the paper's own key defines, from its lines and short table rows."""
+    lines = [b.text for b in doc.blocks if isinstance(b, Text)]
+    pairs = []
+    for t in doc.tables():
+        for row in t.rows:
+            filled = [c for c in row if c.strip()]
+            if len(filled) == 1:
+                lines.append(filled[0])
+            elif len(filled) == 2:
+                pairs.append((filled[0], filled[1]))
+    return status_key(lines, pairs)
+
+
 def read_register(doc: Document, parsed: ParsedMap, options: ReadOptions) -> FilePreview:
     name, ex, scores = choose(doc, options)
     adapter = ADAPTERS[name]
@@ -52,9 +67,10 @@ def read_register(doc: Document, parsed: ParsedMap, options: ReadOptions) -> Fil
     prefix = options.prefix_for(doc.file)
     columns = {m.field: (m.header or f"column {m.column + 1}") for cm in ex.maps for m in cm.mapped}
     nodes_before, edges_before = len(parsed.nodes), len(parsed.edges)
-    b = Build(ex, parsed, prefix, columns)
+    b = Build(ex, parsed, prefix, columns, paper_key(doc))
     if ex.rows(name) or name in PROSE:  # sections alone, with no row under any, are not a register
         adapter.build(ex, b)
+    b.finish()
     preview = FilePreview.of(doc.file, name, scores, prefix, ex, parsed.nodes[nodes_before:],
                              parsed.edges[edges_before:])
     if len(parsed.nodes) == nodes_before:

@@ -75,7 +75,7 @@ def build(ex: Extraction, b: Build) -> None:
             "id": aid, "title": one_line(record.values.get("title", "")), "target_date": one_line(target),
             "sponsor": one_line(record.values.get("sponsor", "")), "owner": one_line(record.values.get("owner", "")),
             "update": record.values.get("update"), "impact": record.values.get("impact"),
-            "status": b.status(record.values, record.origin, target)}, record.origin, ref)
+            **b.status(record.values, record.origin, target)}, record.origin, ref)
         if action is None:
             continue
         made.append((action, record))

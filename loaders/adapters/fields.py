@@ -12,6 +12,8 @@ from rapidfuzz import fuzz, process
 
 from graphmodel.values import parse_date
 
+from .status import colour as rag
+
 FUZZY_THRESHOLD = 85  # rapidfuzz ratio (0-100) above which a header is taken as a misspelt name
 EXACT, CONTAINS, FUZZY, CONTENT, USER = "name", "contains a name", "similar name", "content", "user"
 IGNORE = "ignore"
@@ -66,28 +68,6 @@ class Mapped:
 # -- what a column holds ----------------------------------------------------------------------
 
 REF = re.compile(r"^(?:[A-Za-z]{1,4}\s?)?\d{1,3}(?:[.\-/]\d{1,3}){0,3}[a-z]?\.?$|^[A-Z][.\-]?\d{0,3}(?:\.\d{1,3})*\.?$")
-RAG_WORDS = {
-    "r": "red", "red": "red", "a": "amber", "amber": "amber", "g": "green", "green": "green",
-    "b": "blue", "blue": "blue", "c": "blue", "complete": "blue", "completed": "blue", "done": "blue",
-    "closed": "blue", "achieved": "blue", "delivered": "blue", "grey": "grey", "gray": "grey",
-    "not started": "grey", "notstarted": "grey", "ag": "amber", "ar": "red", "ga": "green", "ra": "red",
-    "amber green": "green", "amber red": "red", "red amber": "red", "green amber": "amber",
-    "on track": "green", "ontrack": "green", "at risk": "amber", "off track": "red", "delayed": "amber",
-}
-
-
-def rag(value: str) -> str | None:
-    """A status cell as red/amber/green/blue/grey: letters, words, '(C)', colours, arrows ignored."""
-    v = value.strip().lower()
-    if not v:
-        return None
-    if re.search(r"\(\s*c\s*\)", v) or re.match(r"^(complete|completed|closed|done|achieved|delivered)\b", v):
-        return "blue"
-    v = re.sub(r"[^a-z/ ]", " ", v)
-    v = " ".join(w for w in re.split(r"[\s/]+", v) if w)
-    return RAG_WORDS.get(v) or RAG_WORDS.get(v.replace(" ", ""))
-
-
 def looks(kind: str, value: str) -> bool:
     if kind == "ref":
         return bool(REF.match(value.strip())) and len(value) <= 12

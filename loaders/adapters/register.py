@@ -10,18 +10,25 @@ from ..parsed import ParsedMap
 from ..report import Origin
 from .common import add_edges, add_node
 from .engine import Extraction, Record, Section
-from .fields import rag
 from .oversight import Oversight, Refs, canonical_ref, read_glossary
+from .status import colour, is_open
 
 _REF_WORDS = re.compile(r"^(?:[A-Za-z]+\s+)*?(?=[A-Za-z]{0,2}\.?\d|[A-Z](?:\b|\.))")
+
+
+def _where(o: Origin) -> str:
+    return " ".join(p for p in (o.table, f"row {o.row}" if o.row is not None else None) if p) or "?"
 
 
 class Build:
     """Turns an Extraction into nodes and edges on `parsed`, with ids `<prefix>-<the paper's ref>`."""
 
-    def __init__(self, ex: Extraction, parsed: ParsedMap, prefix: str, columns: dict[str, str]):
+    def __init__(self, ex: Extraction, parsed: ParsedMap, prefix: str, columns: dict[str, str],
+                 key: dict[str, str] | None = None):
         self.ex, self.parsed, self.prefix = ex, parsed, prefix
         self.columns = columns  # field -> header as written, for messages
+        self.key = key or {}  # status words the paper's own key defines
+        self.unknown_status: dict[str, list[Origin]] = {}
         self.refs = Refs()
         self.oversight = Oversight(parsed, prefix, self.ident)
         read_glossary(ex, self.oversight)
@@ -43,21 +50,30 @@ class Build:
     def column(self, name: str) -> str:
         return self.columns.get(name, name)
 
-    def status(self, values: dict[str, str], origin: Origin, *fallbacks: str) -> str | None:
-        """The RAG cell as a status (warned about when not understood); else 'complete' words at the
-        start of the target or update cell mean blue."""
-        cell = values.get("status", "")
+    def status(self, values: dict[str, str], origin: Origin, *fallbacks: str) -> dict[str, str | None]:
+        """The status cell as `status` (a colour, through the paper's key and the schema's words) and, when
+        it gives no colour, `status_text` (the words as written); words neither open nor a colour are
+        warned about once per wording. Without a status cell, a target or update that starts with
+        'Complete', 'Done' or '(C)' means blue."""
+        cell = one_line(values.get("status", ""))
         if cell:
-            found = rag(cell)
-            if found is None:
-                self.parsed.warn(origin, "status not understood (expected R/A/G, red/amber/green, blue or "
-                                                "'(C)'/complete, grey or not started); no status recorded",
-                                 self.column("status"), cell)
-            return found
+            found = colour(cell, self.key)
+            if found is None and not is_open(cell):
+                self.unknown_status.setdefault(cell, []).append(origin)
+            return {"status": found, "status_text": None if found else cell}
         for text in fallbacks:
             if text and re.match(r"^\(?\s*(complete|completed|done|closed|achieved)\b", text.strip(), re.I):
-                return "blue"
-        return None
+                return {"status": "blue", "status_text": None}
+        return {"status": None, "status_text": None}
+
+    def finish(self) -> None:
+        """Warnings gathered over the whole paper, one line each."""
+        for cell, origins in self.unknown_status.items():
+            rows = ", ".join(_where(o) for o in origins[:8]) + (" ..." if len(origins) > 8 else "")
+            self.parsed.warn(origins[0], f"status not understood ({len(origins)} row(s): {rows}): kept as written "
+                                         "in status_text, no colour recorded; the paper's key or the words the "
+                                         "loader knows (docs/import-format.md) give colours",
+                             self.column("status"), cell)
 
     def own_ref(self, value: str) -> str:
         """'OPCC Action A.3' -> 'A.3'; '1.1.' -> '1.1'."""

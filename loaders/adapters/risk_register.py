@@ -57,7 +57,7 @@ def build(ex: Extraction, b: Build) -> None:
             "owner": one_line(record.values.get("owner", "")),
             "target_date": one_line(target), "impact": record.values.get("impact"), "update": update,
             "notes": record.values.get("notes"),
-            "status": b.status(record.values, record.origin, target, update)}, record.origin)
+            **b.status(record.values, record.origin, target, update)}, record.origin)
         if action is not None and risk:
             add_edges(b.parsed, record.origin, [(action.id, "MITIGATES", risk)])
 

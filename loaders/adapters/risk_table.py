@@ -67,7 +67,7 @@ def build(ex: Extraction, b: Build) -> None:
             action = b.add("Action", {
                 "id": f"{rid}-A{n}", "title": one_line(part["action"]), "owner": one_line(part.get("action_owner", "")),
                 "target_date": one_line(target), "update": part.get("update"),
-                "status": b.status(part, record.origin, target, part.get("update", ""))}, record.origin)
+                **b.status(part, record.origin, target, part.get("update", ""))}, record.origin)
             if action is not None:
                 add_edges(b.parsed, record.origin, [(action.id, "MITIGATES", rid)])
 
