@@ -198,8 +198,8 @@ _NUMBERS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "f
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _N = r"(\d{1,3}|" + "|".join(_NUMBERS) + ")"
 _PER_ANNUM = re.compile(r"^(\d{1,6})\s*(?:per\s*annum|pa|p\.a\.)$", re.I)
-_TIMES = re.compile(rf"^(?:at\s+least\s+|up\s+to\s+|about\s+|around\s+)?{_N}(?:\s*times|\s*x)?\s*(?:a|per|each|every)?\s*"
-                    r"(?:year|annum|yearly|annually)$", re.I)
+_TIMES = re.compile(rf"^(?:at\s+least\s+|up\s+to\s+|about\s+|around\s+)?{_N}(?:\s*times|\s*x)?\s*"
+                    r"(?:a|per|each|every)?\s*(?:year|annum|yearly|annually)$", re.I)
 _EVERY = re.compile(rf"^(?:every\s+{_N}\s*(weeks?|months?)|{_N}[\s\-]*(weekly|monthly))$", re.I)
 _AMBIGUOUS = {"biweekly": "'bi-weekly' is read as fortnightly (every two weeks), though it can mean twice a week"}
 

@@ -90,8 +90,13 @@ def _parse_path(path: Path, options: ReadOptions, parsed: ParsedMap, say: Say) -
                              f".yaml, .yml, .json) or a register ({', '.join(EXTENSIONS)})", value=ext or path.name)
         return
     if ext in WORKBOOK + CSV and adapter in (AUTO, GENERIC):
-        sheets = workbook_sheets(path, parsed) if ext in WORKBOOK else [
-            s for s in (csv_sheet(path, parsed),) if s is not None]
+        # What reading the sheets says (merged cells, unsaved formulas) belongs to whichever way they are read.
+        told = ParsedMap()
+        sheets = workbook_sheets(path, told) if ext in WORKBOOK else [
+            s for s in (csv_sheet(path, told),) if s is not None]
+        if not sheets or adapter == GENERIC or _import_format(sheets):
+            parsed.errors += told.errors
+            parsed.warnings += told.warnings
         if not sheets:
             return
         if adapter == GENERIC or _import_format(sheets):
@@ -107,6 +112,7 @@ def _parse_path(path: Path, options: ReadOptions, parsed: ParsedMap, say: Say) -
     preview = read_register(doc, register, options)
     if not register.nodes and adapter == AUTO and ext in WORKBOOK + CSV and _looks_like_import_format(doc):
         # Not a register: read it as the import format, whose errors say which tables it expects.
+        parsed.warnings += told.warnings
         parse_tables((sheet_table(s) for s in sheets), parsed, rows)
         return
     parsed.extend(register)

@@ -249,13 +249,16 @@ def workbook_rows(path: Path, parsed: ParsedMap, warn_merges: bool = True) -> li
         for ws in wb.worksheets:
             merges, unsaved = _scan(ws)
             starts: dict[int, list[tuple[int, int]]] = {}  # first row -> (column, last row) of each merge
-            for c1, r1, c2, r2 in merges:
+            for c1, r1, _, r2 in merges:
                 starts.setdefault(r1, []).append((c1, r2))
-                what = ("the value is repeated on each merged row" if r2 > r1
-                        else "the value belongs to the first column only")
-                if warn_merges:
-                    parsed.warn(Origin(str(path), ws.title, r1),
-                                f"merged cells {cell_ref(r1, c1)}:{cell_ref(r2, c2)}: {what}")
+            if warn_merges and merges:  # one line per sheet, ranges in reading order
+                ordered = sorted(merges, key=lambda m: (m[1], m[0]))
+                down = [f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}" for c1, r1, c2, r2 in ordered if r2 > r1]
+                across = [f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}" for c1, r1, c2, r2 in ordered if r2 == r1]
+                parsed.warn(Origin(str(path), ws.title, ordered[0][1]), "merged cells " + "; ".join(
+                    p for p in (f"{_few(down)}: the value is repeated on each merged row" if down else "",
+                                f"{_few(across)}: the value belongs to the first column only" if across else "")
+                    if p))
             for (r, c), formula in sorted(unsaved.items()):
                 parsed.error(Origin(str(path), ws.title, r),
                              f"cell {cell_ref(r, c)} holds a formula with no saved value; open and save the "
@@ -286,6 +289,10 @@ def workbook_rows(path: Path, parsed: ParsedMap, warn_merges: bool = True) -> li
     finally:
         wb.close()
     return sheets
+
+
+def _few(ranges: list[str], shown: int = 30) -> str:
+    return ", ".join(ranges[:shown]) + (f" and {len(ranges) - shown:,} more" if len(ranges) > shown else "")
 
 
 def workbook_sheets(path: Path, parsed: ParsedMap) -> list[Sheet]:

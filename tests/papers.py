@@ -98,6 +98,85 @@ RISK_TABLE: list[Block] = [
 ]
 
 
+# A risk register action plan as Word's plainer table styles print it: rules between rows and no vertical
+# lines; each risk a heading, its title on the next line and its owner and current score in a line under
+# it; action numbers start again under each risk; one risk has no actions.
+RP_HEADER = ["No.", "Action", "Lead", "Target date", "Status", "Progress"]
+RISK_PLAN: list[Block] = [
+    ("h", 1, "Southdown OPCC strategic risk action plan"),
+    ("p", "Report to the Joint Audit Committee, 14 November 2024."),
+    ("p", "2. Recommendation. The Committee is asked to note progress on the actions below."),
+    ("h", 2, "STRATEGIC RISK 1"),
+    ("p", "Complaint reviews are not completed in time"),
+    ("p", "Residual score: 16 (L4 x I4) – Risk owner: Chief Executive"),
+    [RP_HEADER,
+     ["1", "Recruit two complaint review officers to clear the backlog of reviews", "Head of Standards",
+      "30/09/2024", "Overdue", "Interviews held in October; one post accepted"],
+     ["2", "Publish review timeliness figures every quarter", "Business Manager", "31/12/2024", "In progress",
+      "First figures drafted for the Committee"]],
+    ("h", 2, "STRATEGIC RISK 2"),
+    ("p", "The savings in the medium-term plan are not delivered"),
+    ("p", "Residual score: 12 (L3 x I4) – Risk owner: Chief Finance Officer"),
+    [RP_HEADER,
+     ["1", "Agree the savings plan with the force", "Chief Finance Officer", "31/10/2024", "Complete",
+      "Agreed at the Resources Board"],
+     ["2", "Review the estates plan for further savings", "Chief Finance Officer", "Mar-25", "On track",
+      "Scope agreed"]],
+    ("h", 2, "STRATEGIC RISK 3"),
+    ("p", "Partnership funding for community safety is withdrawn"),
+    ("p", "Residual score: 6 (L2 x I3) – Risk owner: Head of Partnerships"),
+    ("p", "No further actions identified at this review."),
+]
+
+# An audit recommendations tracker pasted from Excel: report lines group the recommendations, whose
+# numbers start again in each report; statuses in words; an original and a revised target date.
+AT_HEADER = ["Rec", "Recommendation", "Priority", "Management response", "Responsible officer",
+             "Original target date", "Revised target date", "Status", "Latest update"]
+AUDIT_TRACKER: list[Block] = [
+    ("h", 1, "Westshire OPCC internal audit recommendations – follow-up at 15 November 2024"),
+    [AT_HEADER,
+     ["2023/24 AUDIT PLAN"],
+     ["Report 2023/24-01: Payroll – Substantial assurance"],
+     ["1", "Overtime claims should be approved before payment", "Medium", "Agreed.", "Finance Manager",
+      "30/09/2023", "", "Implemented", "Approval step added to the claim form"],
+     ["2", "Leavers should be removed from payroll in the month they leave", "High", "Agreed.", "HR Manager",
+      "31.12.23", "30.06.24", "Partially implemented", "Monthly check started in May"],
+     ["Report 2023/24-02: Grants – Limited assurance"],
+     ["1", "Every grant should have a signed agreement before payment", "High", "Agreed.", "Chief Executive",
+      "31/03/2024", "", "Implemented (C)", "Tested by audit in September"],
+     ["2", "Grant outcomes should be reported to the panel each year", "Low", "Agreed.", "Head of Partnerships",
+      "31/08/2024", "", "Not yet due", "First report planned for March"],
+     ["3", "The grants register should be published", "Low", "Superseded by the transparency review.",
+      "Business Manager", "30/06/2024", "", "Superseded", "Closed by the Committee"]],
+]
+
+
+# A strategic risk register kept as one sheet: labels over groups of columns ('Inherent risk', 'Residual
+# risk') above the real header, likelihood, impact and score under each, 'Due' for the target date, a
+# risk's further actions in the rows under it, risks with no action ('None – risk tolerated', one covered
+# by another register), and status words the paper keys below the table.
+GR_GROUPS = ["Risk", "", "", "Inherent risk", "", "", "Mitigation", "", "", "", "Residual risk", "", ""]
+GR_HEADER = ["Risk ref", "Risk description", "Risk owner", "L", "I", "Score", "Further actions", "Action owner",
+             "Due", "Action RAG", "L", "I", "Score"]
+GROUPED_RISKS: list[Block] = [
+    ("h", 1, "Northshire OPCC strategic risk register, quarter 2"),
+    [GR_GROUPS, GR_HEADER,
+     ["SR1", "Funding does not meet the cost of the plan", "Chief Finance Officer", "5", "4", "20",
+      "Agree a savings programme with the force", "CFO", "31/08/2024", "Behind schedule", "4", "4", "16"],
+     ["", "", "", "", "", "", "Lobby for a fairer funding formula", "PCC", "Ongoing", "G", "", "", ""],
+     ["SR2", "Commissioned services fail", "Head of Services", "3", "4", "12",
+      "Draw up a provider failure plan", "Head of Services", "30.09.24", "Overdue", "3", "3", "9"],
+     ["SR3", "A data breach at the office", "Chief Executive", "3", "5", "15",
+      "None – risk tolerated; controls judged sufficient", "", "", "", "2", "5", "10"],
+     ["SR4", "The office's systems are disabled by a cyber attack", "Chief Executive", "3", "5", "15",
+      "Covered by the force ICT risk register (ICT-07)", "", "", "", "2", "5", "10"],
+     ["SR5", "Staff wellbeing falls", "Chief Executive", "3", "3", "9", "Run the staff survey", "Business Manager",
+      "31/07/2024", "Done", "2", "2", "4"]],
+    [["Action RAG", "Meaning"], ["Done", "Action finished"], ["On track / G", "Progressing to the due date"],
+     ["Behind schedule / A", "Slipping but recoverable"], ["Overdue / R", "Due date passed"]],
+]
+
+
 def risk_register_blocks() -> list[Block]:
     """The 2013 paper's Appendix A as blocks: each 'Risk Item' line a heading, each table as it is."""
     out: list[Block] = []
@@ -135,6 +214,7 @@ def _ref_in_title(content: list[Block]) -> list[Block]:
 
 
 PAPERS = {"delivery-plan": DELIVERY_PLAN, "assurance-programme": PROGRAMME, "risk-table": RISK_TABLE,
+          "risk-plan": RISK_PLAN, "audit-tracker": AUDIT_TRACKER, "grouped-risks": GROUPED_RISKS,
           "delivery-plan-refs-in-titles": _ref_in_title(DELIVERY_PLAN)}
 
 
@@ -157,6 +237,9 @@ def write_docx(path: Path, content: list[Block]) -> Path:
             table = doc.add_table(rows=0, cols=len(b[0]))
             for row in b:
                 cells = table.add_row().cells
+                if len(row) == 1:  # a line written across the table: one cell merged over every column
+                    cells[0].merge(cells[-1]).text = row[0]
+                    continue
                 for cell, value in zip(cells, row, strict=True):
                     cell.text = value
     doc.core_properties.created = dt.datetime(2024, 4, 1)  # deterministic output
@@ -176,6 +259,8 @@ def write_xlsx(path: Path, content: list[Block]) -> Path:
         else:
             for row in b:
                 ws.append(row)
+                if len(row) == 1:
+                    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(b[0]))
             ws.append([])
     wb.save(path)
     return path
@@ -191,12 +276,17 @@ def write_text(path: Path, content: list[Block], markdown: bool = False) -> Path
         elif markdown:
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in b[0]) + " |")
             lines.append("|" + "---|" * len(b[0]))
-            lines += ["| " + " | ".join(c.replace("\n", "<br>") for c in row) + " |" for row in b[1:]]
+            lines += ["| " + " | ".join(c.replace("\n", "<br>") for c in _full(row, b)) + " |" for row in b[1:]]
         else:
-            lines += ["\t".join(c.replace("\n", " ") for c in row) for row in b]
+            lines += ["\t".join(c.replace("\n", " ") for c in _full(row, b)) for row in b]
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def _full(row: list[str], table: list) -> list[str]:
+    """A row as wide as its table: a line written across it stands in the first cell."""
+    return row + [""] * (len(table[0]) - len(row))
 
 
 def write_layout(path: Path, content: list[Block], width: int = 24) -> Path:
@@ -210,6 +300,9 @@ def write_layout(path: Path, content: list[Block], width: int = 24) -> Path:
             lines += [b[-1], ""]
             continue
         for row in b:
+            if len(row) == 1:
+                lines += [_plain(row[0]), ""]
+                continue
             wrapped = [textwrap.wrap(_plain(c), width - 2) or [""] for c in row]
             for k in range(max(len(w) for w in wrapped)):
                 lines.append("".join((w[k] if k < len(w) else "").ljust(width) for w in wrapped).rstrip())
@@ -237,9 +330,10 @@ def _plain(text: str) -> str:
     return " ".join(clean(text).split())
 
 
-def write_pdf(path: Path, content: list[Block], ruled: bool = True) -> Path:
-    """Tables with ruled cells and the header repeated on each page; rows long enough to be split by
-    a page break (reportlab's splitInRow), as papers exported from Word often are."""
+def write_pdf(path: Path, content: list[Block], ruled: bool = True, rules_only: bool = False) -> Path:
+    """Tables with ruled cells (or, `rules_only`, rules between rows and no vertical lines, as Word's plainer
+    table styles draw them) and the header repeated on each page; rows long enough to be split by a page
+    break (reportlab's splitInRow), as papers exported from Word often are."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
@@ -256,10 +350,14 @@ def write_pdf(path: Path, content: list[Block], ruled: bool = True) -> Path:
             story.append(Paragraph(_xml(b[1]), styles["BodyText"]))
         else:
             width = (landscape(A4)[0] - 72) / len(b[0])
-            rows = [[Paragraph(_xml(c), cell) for c in row] for row in b]
-            table = Table(rows, colWidths=[width] * len(b[0]), repeatRows=1, splitInRow=1 if ruled else 0)
-            table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")] + (
-                [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if ruled else [])))
+            rows = [[Paragraph(_xml(c), cell) for c in _full(row, b)] for row in b]
+            spans = [("SPAN", (0, n), (-1, n)) for n, row in enumerate(b) if len(row) == 1]
+            table = Table(rows, colWidths=[width] * len(b[0]), repeatRows=1,
+                          splitInRow=1 if ruled or rules_only else 0)
+            lines = ([("LINEABOVE", (0, 0), (-1, 0), 1, colors.black), ("LINEBELOW", (0, 0), (-1, -1), 0.5,
+                                                                          colors.black)] if rules_only else
+                     [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if ruled else [])
+            table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *spans, *lines]))
             story.append(table)
     SimpleDocTemplate(str(path), pagesize=landscape(A4), invariant=1, title=path.stem).build(story)
     return path
@@ -274,7 +372,8 @@ def _xml(text: str) -> str:
 
 def render(name: str, folder: Path) -> dict[str, Path]:
     """Every format of one paper: {'docx': path, 'xlsx': ..., 'pdf': ..., 'unruled.pdf': (a table drawn
-    without lines), 'layout.txt': (fixed columns, as pasted from a PDF), 'md': ..., 'txt': ...}."""
+    without lines), 'rules.pdf': (rules between rows only), 'layout.txt': (fixed columns, as pasted from a
+    PDF), 'md': ..., 'txt': ...}."""
     content = blocks(name)
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / name
@@ -282,6 +381,7 @@ def render(name: str, folder: Path) -> dict[str, Path]:
             "xlsx": write_xlsx(stem.with_suffix(".xlsx"), content),
             "pdf": write_pdf(stem.with_suffix(".pdf"), content),
             "unruled.pdf": write_pdf(folder / f"{name}-unruled.pdf", content, ruled=False),
+            "rules.pdf": write_pdf(folder / f"{name}-rules.pdf", content, rules_only=True),
             "layout.txt": write_layout(folder / f"{name}-layout.txt", content),
             "run-together.txt": write_run_together(folder / f"{name}-run-together.txt", content),
             "md": write_text(stem.with_suffix(".md"), content, markdown=True),

@@ -16,7 +16,7 @@ from loaders.preview import ReadOptions
 from tests.papers import DELIVERY_PAPER, PROGRAMME_PAPER, RISK_PAPER, render
 
 DATA = Path(__file__).parent / "data"
-FORMATS = ("txt", "md", "docx", "xlsx", "pdf", "unruled.pdf", "layout.txt")
+FORMATS = ("txt", "md", "docx", "xlsx", "pdf", "unruled.pdf", "rules.pdf", "layout.txt")
 NO_PREFIX = ReadOptions(prefix="")
 
 
@@ -227,7 +227,7 @@ def test_continuations_separators_repeated_headers_and_impossible_dates(tmp_path
     assert errors == [f"{path}: row 8, column Timescale: not a real date (day or month out of range) "
                       "(value '31/13/2024')"]
     preview = report.previews[0]
-    assert preview.merged == ["row 5 merged into row 4: no ref: the rest of the row above, split by a page break"]
+    assert preview.merged == ["row 5 merged into row 4: no ref: more of the row above (a row split by a page break)"]
     assert "row 6: separator row" in preview.skipped and "row 7: header row repeated" in preview.skipped
     assert any(w.value == "Purple" and "status not understood" in w.message for w in report.warnings)
     path.write_text(PASTED.replace("31/13/2024", "31/12/2024"), encoding="utf-8")

@@ -76,3 +76,25 @@ def add_edges(parsed: ParsedMap, origin: Origin, triples: Iterable[tuple[str, st
               column: str | None = None) -> None:
     for source, rel, target in triples:
         parsed.add_edge(Edge(source=source, rel=rel, target=target), origin, column, column, column)
+
+
+# A row or line that says a risk has no action, and why: 'None – risk tolerated', 'No further actions
+# identified', 'Covered by the force ICT risk register (ICT-07)', 'N/A'. Not an action.
+_NO_ACTION = re.compile(r"^\W*(?:none\b|nil\b|n/?a\b|not\s+applicable|"
+                        r"no\s+(?:further\s+|new\s+|additional\s+|other\s+)?(?:actions?|mitigations?|mitigating\s+actions?)\b|no\s+action\s+(?:required|needed|planned)|"
+                        r"(?:risk\s+)?(?:tolerated|accepted)\b|(?:tolerate|accept)(?:\s+(?:the\s+)?risk)?\s*(?:[.;,–\-]|$)|"
+                        r"covered\s+(?:by|in|under|on)\b|"
+                        r"managed\s+(?:by|through|under|via|on|in|elsewhere)\b|held\s+on\b|transferred\b)", re.I)
+_TOLERATED = re.compile(r"\btolerat|\baccept", re.I)
+_TRANSFERRED = re.compile(r"\bcovered\s+(?:by|in|under|on)|\bmanaged\s+(?:by|through|under|via|on|in|elsewhere)|"
+                          r"\b(?:another|other|force|corporate|partner)\b.*\bregister|\bsee\s+(?:the\s+)?force\s+risk|"
+                          r"\bheld\s+on|\btransferred", re.I)
+
+
+def no_action(text: str) -> str | None:
+    """For a cell or line that says there is no action: the risk's status it implies ('tolerated',
+    'transferred') or 'open' when it only says there is none; None for an action."""
+    t = " ".join(text.split())
+    if not t or not _NO_ACTION.match(t):
+        return None
+    return "tolerated" if _TOLERATED.search(t) else "transferred" if _TRANSFERRED.search(t) else "open"

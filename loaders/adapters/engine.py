@@ -7,24 +7,47 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from graphmodel.values import parse_score
+
 from ..document import Document, Table, Text, join_wrapped, one_line
 from ..report import Origin
 from . import runtogether
-from .fields import CONTENT, EXACT, IGNORE, USER, FieldSpec, Mapped, content_kind, looks, map_header, norm
+from .common import no_action
+from .fields import (
+    CONTENT,
+    EXACT,
+    IGNORE,
+    JOINABLE,
+    USER,
+    FieldSpec,
+    Mapped,
+    candidates,
+    content_kind,
+    looks,
+    map_header,
+    norm,
+    qualifier_rank,
+)
 
 # Sections: "Risk Item 3 ...", "Police and Crime Plan: Objective 1", "OPCC Operational Objective A", "Theme 2:".
 _SECTION = re.compile(
     r"^(?P<prefix>(?:[\w&'’/,-]+[\s:]+){0,6}?)"
-    r"(?P<word>risk\s+item|risk\s+(?:no\.?|number|ref\.?)|risk|objective|priority|aim|outcome|commitment|theme|strand|pillar)"
+    r"(?P<word>risk\s+item|risk\s+(?:no\.?|number|ref\.?)|risk|baf|objective|priority|aim|outcome|commitment|theme|"
+    r"strand|pillar)"
     r"\s*(?:no\.?|number|ref\.?)?\s*(?P<code>[A-Z]\d{0,2}(?:\.\d+)?|\d{1,2}(?:\.\d+)?)(?![\w.])[\s:.\-–)]*(?P<title>.*)$",
     re.I)
-_WORD_KIND = {"risk": "risk", "objective": "objective", "priority": "objective", "aim": "objective",
+_WORD_KIND = {"risk": "risk", "baf": "risk", "objective": "objective", "priority": "objective", "aim": "objective",
               "outcome": "objective", "commitment": "objective", "theme": "theme", "strand": "theme",
               "pillar": "theme"}
 # An upper-case "SAFER WEST MERCIA PLAN - PUTTING VICTIMS FIRST - EXAMPLE OF FRAMEWORK" line names a theme.
 _PLAN_THEME = re.compile(r"\bPLAN\s*[-–:]\s*(.+?)(?:\s*[-–]\s*EXAMPLE OF FRAMEWORK)?\s*$")
 _SCORE = re.compile(r"(?:current\s+|residual\s+|inherent\s+)?risk\s+score\s*[-–:=]?\s*(\d{1,2})\b"
                     r"|\bscore\s*[-–:=]\s*(\d{1,2})\b", re.I)
+# What a paper says of a risk under its heading, in a line or a label/value table: 'Residual score: 16
+# (L4 x I4) – Risk owner: Chief Executive', 'Risk owner | Chief Executive', 'Residual score | 12 (L3 x I4)'.
+_FACT = re.compile(r"(?:^|(?<=[;|–-])\s*)(?P<label>(?:current\s+|residual\s+|net\s+)?(?:risk\s+)?(?:score|rating)|"
+                   r"(?:risk\s+)?owner|inherent\s+(?:risk\s+)?(?:score|rating)|target\s+(?:risk\s+)?(?:score|rating))\s*[:=|\-–]\s*"
+                   r"(?P<value>[^;–|]+?)\s*(?=$|[;|]|\s[–-]\s)", re.I)
 _LEADING_REF = re.compile(r"^((?:[A-Z]{1,2}\.?)?\d{1,2}(?:\.\d{1,2})+\.?|[A-Z]\.\d{1,2}\.?)\s+(\S.*)$", re.S)
 _KEY_LINE = re.compile(r"^(?:key\s*[:\-]?\s*)?[*#†‡^]+\s*[=:\-–]?\s*[A-Za-z]")
 _SEPARATOR = re.compile(r"^[-=_*~.·•\s]+$")
@@ -39,6 +62,8 @@ class Layout:
     key: str = "title"  # a row is an item when this column has text
     ref: str | None = "ref"  # the paper's own numbering, when the layout has one
     sections: tuple[str, ...] = ()  # section kinds that count as evidence for this layout
+    # What a row with no ref is to this layout, for the preview.
+    continuation: str = "more of the row above (a row split by a page break)"
 
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
@@ -52,6 +77,10 @@ class Section:
     origin: Origin
     theme: str | None = None
     score: int | None = None
+    owner: str | None = None
+    likelihood: int | None = None
+    impact: int | None = None
+    no_action: list[str] = field(default_factory=list)  # what the paper says instead of actions ('None – tolerated')
 
 
 @dataclass
@@ -61,6 +90,8 @@ class ColumnMap:
     headers: list[str]
     mapped: list[Mapped]
     ignored: list[str]
+    notes: list[str] = field(default_factory=list)  # how columns that name one field are read
+    user_ignored: list[str] = field(default_factory=list)  # dropped with --columns 'HEADER=ignore'
 
     def index(self) -> dict[str, int]:
         return {m.field: m.column for m in self.mapped}
@@ -78,6 +109,7 @@ class Record:
     theme: str | None
     merged: list[Origin] = field(default_factory=list)
     parts: list[dict[str, str]] = field(default_factory=list)  # the values of each row merged into it, in order
+    columns: dict[str, int] = field(default_factory=dict)  # field -> column it was read from
 
 
 @dataclass
@@ -93,6 +125,8 @@ class Extraction:
     texts: list[Text] = field(default_factory=list)
     headers_seen: list[str] = field(default_factory=list)  # first rows of tables no layout recognised
     subject: str | None = None  # a cover sheet's "Subject | ..." row
+    errors: list[tuple[Origin, str]] = field(default_factory=list)  # the user's mapping cannot be followed
+    read: set[int] = field(default_factory=set)  # ids of the document's tables some row of which was read
 
     def rows(self, layout: str) -> list[Record]:
         return [r for r in self.records if r.layout == layout]
@@ -108,9 +142,16 @@ class Extraction:
         return (sum(best.values()) + min(bonus, 3.0)) if rows else 0.0
 
 
+# An audit or inspection report that the rows under it respond to: 'Report 2023/24-01: Budgetary control'.
+_REPORT = re.compile(r"^(?:(?:Internal\s+|External\s+)?Audit\s+|Inspection\s+)?(?:Report|REPORT)\s+"
+                     r"(?P<code>\d{2,4}/\d{2}[-/.]\d{1,3}|\d{1,3}(?:\.\d{1,3})?|[A-Z]\d{0,2})\s*[:.\-–)]\s*(?P<title>\S.*)$")
+
+
 def section_of(text: str) -> tuple[str, str, str] | None:
-    """(kind, code, title) when a line opens a risk, objective or theme; prose is not a section."""
+    """(kind, code, title) when a line opens a risk, objective, theme or report; prose is not a section."""
     line = one_line(text).lstrip("#* ").replace("**", "")
+    if (m := _REPORT.match(line)) and len(line) <= 300:
+        return "report", m["code"], m["title"].strip()
     m = _SECTION.match(line)
     if not m or len(line) > 400:
         return None
@@ -187,16 +228,35 @@ class Engine:
         if not any(_is_header(map_header(row, x.fields), row, x) for x in self.layouts):
             return None
         lines: list[Text] = []
+        across: set[int] = set()  # ids of lines written across the table (a section, a report, a theme)
         j = i + 1
-        while j < len(blocks) and isinstance(blocks[j], Text) and not self._ends_aligned(blocks[j], cells):
+        while j < len(blocks) and isinstance(blocks[j], Text):
+            if self._ends_aligned(blocks[j], cells):
+                # Lines across the table end it, unless rows cut at its columns follow them: the rows of the
+                # next section, under a header that is not repeated.
+                k = j
+                while k < min(j + 4, len(blocks)) and isinstance(blocks[k], Text) and \
+                        self._ends_aligned(blocks[k], cells):
+                    k += 1
+                if k - j == 4 or k >= len(blocks) or not isinstance(blocks[k], Text) or \
+                        not _in_columns(blocks[k], cells) or blocks[j].level in (1, 2):
+                    break
+                across |= {id(b) for b in blocks[j:k]}
+                lines += blocks[j:k]
+                j = k
+                continue
             lines.append(blocks[j])
             j += 1
         if not lines:
             return None
-        starts = _column_starts(cells, lines, head.gutter)
+        starts = _column_starts(cells, [ln for ln in lines if id(ln) not in across], head.gutter)
         grouped = any(line.gap for line in lines[1:])
         table = Table([_cut(head, starts)], [head.origin])
         for line in lines:
+            if id(line) in across:
+                table.rows.append([line.text] + [""] * (len(starts) - 1))
+                table.origins.append(line.origin)
+                continue
             cut = _cut(line, starts)
             joined = [join_wrapped(a, b) for a, b in zip(table.rows[-1], cut, strict=False)]
             if len(table.rows) == 1 and not line.gap and self._header_fit(joined) > self._header_fit(table.rows[0]):
@@ -274,6 +334,8 @@ class Engine:
         self.out.texts.append(block)
         if len(block.text) > 120 and self._run_together(block):
             return
+        if self.awaiting_title is None and len(block.text) <= 200 and self._risk_facts(block.text):
+            return
         if not self._heading(block.text, block.origin) and self.awaiting_title is not None:
             if block.heading or len(block.text) <= 200:
                 self.awaiting_title.title = one_line(block.text)
@@ -332,7 +394,7 @@ class Engine:
     def _heading(self, text: str, origin: Origin) -> bool:
         """A section or theme line; True when it was one."""
         if theme := plan_theme(text):
-            self.theme, self.section, self.map = theme, None, None
+            self.theme, self.section = theme, None  # the header above, if any, still holds for the rows below
             return True
         found = section_of(text)
         if found is None:
@@ -352,12 +414,36 @@ class Engine:
         self.awaiting_title = section if not title else None
         return True
 
+    def _risk_facts(self, text: str) -> bool:
+        """Owner and current score of the risk section being read, from a line or a label/value row under
+        its heading; True when the text gave any. Inherent and target scores are not the current one."""
+        section = self.section
+        if section is None or section.kind != "risk" or self.last is not None:
+            return False
+        if no_action(text):
+            section.no_action.append(one_line(text))
+            return True
+        found = False
+        for m in _FACT.finditer(one_line(text)):
+            label, value = m["label"].lower(), m["value"].strip(" .")
+            if "owner" in label:
+                section.owner, found = value, True
+            elif not re.match(r"(inherent|target)", label):
+                score, likelihood, impact = parse_score(value)
+                if score is not None:
+                    section.score, section.likelihood, section.impact, found = score, likelihood, impact, True
+            else:
+                found = True
+        return found
+
     # -- tables ------------------------------------------------------------------------------
 
     def _table(self, table: Table) -> None:
         if self.map is not None and table.width <= max((m.column for m in self.map.mapped), default=-1):
             self.map = None  # a narrower table is not the one before, continued
         found_header = False
+        groups: dict[int, str] = {}
+        groups_row = -2
         for i, row in enumerate(table.rows):
             origin = table.origins[i]
             filled = [c for c in row if c.strip()]
@@ -369,9 +455,14 @@ class Engine:
             if len(filled) == 1 and _KEY_LINE.match(first := filled[0]):
                 self.out.texts.append(Text(first, origin))  # '* Meetings held in public': the key to markers
                 continue
-            header = self._header(row, table, i)
+            header = self._header(row, table, i, groups if i == groups_row + 1 else None)
+            if header is not None and (labels := self._group_labels(row, table, i, header)) is not None:
+                groups, groups_row = labels, i
+                self.out.skipped.append((origin, "labels over groups of columns, above the header"))
+                continue
             if header is not None:
                 found_header = True
+                self.out.read.add(id(table))
                 if self.map is not None and header.fields() == self.map.fields() and header.layout == self.map.layout:
                     self.out.skipped.append((origin, "header row repeated"))
                     self.map = header
@@ -394,6 +485,9 @@ class Engine:
                         sec.title = _SCORE.sub("", filled[1]).strip(" -–:")
                         self.awaiting_title = None
                 continue
+            if len(filled) <= 2 and self._risk_facts(" | ".join(filled)):
+                self.out.read.add(id(table))
+                continue
             if self.map is None:
                 if self.awaiting_title is not None and len(filled) == 1:
                     self.awaiting_title.title, self.awaiting_title = one_line(first), None
@@ -403,7 +497,37 @@ class Engine:
             if self.awaiting_title is not None and len(filled) == 1:  # the title on the line after its section
                 self.awaiting_title.title, self.awaiting_title = one_line(first), None
                 continue
+            if len(filled) == 1 and self._across(row):
+                self.out.skipped.append((origin, "a line across the table, not a row of it"))
+                self.last = None
+                continue
+            if self._not_a_ref(row):
+                self.out.skipped.append((origin, "its ref cell holds no ref, where the rows above had refs: the "
+                                                 "table above has ended (a key or another table follows)"))
+                self.map, self.last = None, None
+                continue
             self._row(row, table, i)
+
+    def _not_a_ref(self, row: list[str]) -> bool:
+        """A row whose ref cell holds words ('Done', 'Action RAG'), under a header whose rows so far all had
+        refs: not a row of that table."""
+        assert self.map is not None
+        col = self.map.index().get(self._layout(self.map.layout).ref or "")
+        if col is None or col >= len(row) or not row[col].strip() or looks_like_ref(row[col]) or \
+                _LEADING_REF.match(row[col].strip()):
+            return False
+        under = [r for r in self.out.records if r.columns == self.map.index()]
+        return len(under) >= 2 and all(looks_like_ref(r.parts[0].get("ref", "")) for r in under[-5:])
+
+    def _across(self, row: list[str]) -> bool:
+        """A row whose only text stands in the ref column (or an unread first column) and is no ref: a
+        heading written across the table ('2023/24 AUDIT PLAN'), not a row or the rest of one."""
+        assert self.map is not None
+        index = self.map.index()
+        layout = self._layout(self.map.layout)
+        j = next(k for k, c in enumerate(row) if c.strip())
+        read = {c for m in self.map.mapped for c in m.columns}
+        return (j == index.get(layout.ref or "") or (j == 0 and j not in read)) and not looks_like_ref(row[j])
 
     def _is_data(self, row: list[str]) -> bool:
         """A row under a header whose ref column holds a ref is data, whatever its words say."""
@@ -419,10 +543,10 @@ class Engine:
     def _layout(self, name: str) -> Layout:
         return next(x for x in self.layouts if x.name == name)
 
-    def _header(self, row: list[str], table: Table, i: int) -> ColumnMap | None:
+    def _header(self, row: list[str], table: Table, i: int, groups: dict[int, str] | None = None) -> ColumnMap | None:
         best: tuple[float, Layout, list[Mapped]] | None = None
         for layout in self.layouts:
-            mapped = self._apply_overrides(row, map_header(row, layout.fields), layout)
+            mapped = self._apply_overrides(row, map_header(row, layout.fields), layout, table.origins[i])
             if _is_header(mapped, row, layout):
                 score = sum(m.confidence for m in mapped)
                 if best is None or score > best[0]:
@@ -431,22 +555,49 @@ class Engine:
             return None
         _, layout, mapped = best
         mapped = self._infer_blanks(row, table, i, layout, mapped)
-        used = {m.column for m in mapped}
-        ignored = [one_line(c) for j, c in enumerate(row) if c.strip() and j not in used]
+        mapped, notes = _qualified(row, mapped, layout, groups or {})
+        used = {c for m in mapped for c in m.columns}
+        dropped = {j for j, c in enumerate(row) if c.strip() and self.overrides.get(norm(c)) == IGNORE}
+        ignored = [one_line(c) for j, c in enumerate(row) if c.strip() and j not in used and j not in dropped]
         ignored += _spans([j for j in self._blank_filled(row, table, i) if j not in used])
-        return ColumnMap(layout.name, table.origins[i], [one_line(c) for c in row], mapped, ignored)
+        return ColumnMap(layout.name, table.origins[i], [one_line(c) for c in row], mapped, ignored, notes,
+                         [one_line(row[j]) for j in sorted(dropped)])
 
-    def _apply_overrides(self, row: list[str], mapped: list[Mapped], layout: Layout) -> list[Mapped]:
+    def _group_labels(self, row: list[str], table: Table, i: int, header: ColumnMap) -> dict[int, str] | None:
+        """A row of labels over groups of columns ('Inherent risk', 'Residual risk', merged across), with
+        the real header under it: each label, carried right to the next, for the columns below."""
+        filled = [j for j, c in enumerate(row) if c.strip()]
+        if i + 1 >= len(table.rows) or len(filled) > 0.6 * max(table.width, 1):
+            return None
+        labels, label = {}, ""
+        for j in range(table.width):
+            label = one_line(row[j]) if j < len(row) and row[j].strip() else label
+            labels[j] = label
+        below = self._header(table.rows[i + 1], table, i + 1, labels)
+        if below is None or len(below.mapped) <= len(header.mapped):
+            return None
+        return labels
+
+    def _apply_overrides(self, row: list[str], mapped: list[Mapped], layout: Layout, origin: Origin) -> list[Mapped]:
         if not self.overrides:
             return mapped
         names = set(layout.field_names())
-        forced = {}
+        forced: dict[str, list[int]] = {}
         for j, cell in enumerate(row):
             target = self.overrides.get(norm(cell)) if cell.strip() else None
             if target is not None and (target in names or target == IGNORE):
-                forced[j] = target
-        kept = [m for m in mapped if m.column not in forced and m.field not in forced.values()]
-        kept += [Mapped(j, row[j], f, 1.0, USER) for j, f in forced.items() if f != IGNORE]
+                forced.setdefault(target, []).append(j)
+        columns = {j for js in forced.values() for j in js}
+        kept = [m for m in mapped if m.column not in columns and m.field not in forced]
+        for name, js in forced.items():
+            if name == IGNORE:
+                continue
+            if len(js) > 1 and name not in JOINABLE:
+                problem = (f"--columns gives the field {name} to {len(js)} headers "
+                           f"({', '.join(repr(one_line(row[j])) for j in js)}); it takes one column")
+                if (origin, problem) not in self.out.errors:
+                    self.out.errors.append((origin, problem))
+            kept.append(Mapped(js[0], row[js[0]], name, 1.0, USER, also=tuple(js[1:]) if name in JOINABLE else ()))
         return sorted(kept, key=lambda m: m.column)
 
     def _body(self, table: Table, i: int) -> Iterator[list[str]]:
@@ -483,8 +634,7 @@ class Engine:
         assert self.map is not None
         layout = self._layout(self.map.layout)
         origin = table.origins[i]
-        values = {m.field: row[m.column].strip() for m in self.map.mapped
-                  if m.column < len(row) and row[m.column].strip()}
+        values = {m.field: v for m in self.map.mapped if (v := _cell(row, m))}
         repeated = {m.field for m in self.map.mapped if (i, m.column) in table.repeats}
         if not values:
             self.out.skipped.append((origin, "no text in any column read"))
@@ -493,6 +643,10 @@ class Engine:
             values[layout.ref], values[layout.key] = m[1].rstrip("."), m[2]  # '1.1 Monitor ...': the ref opens the cell
         elif layout.ref and not values.get(layout.key) and (m := _LEADING_REF.match(values.get(layout.ref, ""))):
             values[layout.ref], values[layout.key] = m[1].rstrip("."), m[2]  # ref and title in one merged cell
+        if set(values) == {layout.key} and values[layout.key].endswith(":") and not repeated:
+            self.out.skipped.append((origin, "sub-heading (a title ending in ':' and nothing else)"))
+            self.last = None  # what follows a sub-heading does not go on from the row above it
+            return
         why = self._continues(values, repeated, layout)
         if why and self.last is not None:
             self._merge(self.last, values, repeated)
@@ -502,8 +656,10 @@ class Engine:
         if not values.get(layout.key) and not (layout.ref and values.get(layout.ref)):
             self.out.skipped.append((origin, f"no {layout.key} and nothing above to continue"))
             return
-        record = Record(layout.name, values, origin, self.section, self.theme, parts=[dict(values)])
+        record = Record(layout.name, values, origin, self.section, self.theme, parts=[dict(values)],
+                        columns=self.map.index())
         self.out.records.append(record)
+        self.out.read.add(id(table))
         self.last = record
 
     def _continues(self, values: dict[str, str], repeated: set[str], layout: Layout) -> str | None:
@@ -514,7 +670,7 @@ class Engine:
             if ref in repeated:
                 return f"its {ref} cell is merged with the row above"
             if not values.get(ref):
-                return f"no {ref}: the rest of the row above, split by a page break"
+                return f"no {ref}: {layout.continuation}"
             return None
         key = values.get(layout.key, "")
         if layout.key in repeated:
@@ -537,6 +693,67 @@ class Engine:
                 record.values[name] = join_wrapped(old, value)
             else:
                 record.values[name] = f"{old}\n{value}" if old else value
+
+
+def _cell(row: list[str], m: Mapped) -> str:
+    """A field's text in a row: its column, joined with the columns that share it, or where it is blank
+    the first of its fallback columns that is not."""
+    def at(j: int) -> str:
+        return row[j].strip() if j < len(row) else ""
+
+    text = "\n".join(t for t in (at(j) for j in (m.column, *m.also)) if t)
+    return text or next((t for t in (at(j) for j in m.fallback) if t), "")
+
+
+def _qualified(row: list[str], mapped: list[Mapped], layout: Layout, groups: dict[int, str]) -> tuple[
+        list[Mapped], list[str]]:
+    """Columns that name one field ('Score' under 'Inherent risk' and under 'Residual risk'; 'Original'
+    and 'Revised target date'; 'Primary' and 'Secondary oversight'): text fields read them all; others read
+    the current value (residual, revised), an earlier one (original) only where it is blank for a date, and
+    never one that is not the value itself (inherent, target); each choice said in a note."""
+    used = {m.column for m in mapped}
+    specs = {f.name: f for f in layout.fields}
+    out, notes = [], []
+    for m in mapped:
+        if m.how in (USER, CONTENT) or m.field not in specs:
+            out.append(m)
+            continue
+        same = [j for j, c in enumerate(row) if j not in used and c.strip() and any(
+            name == m.field and conf >= m.confidence - 0.05 for conf, name, _ in candidates(c, [specs[m.field]]))]
+        if not same:
+            out.append(m)
+            continue
+
+        spec = specs[m.field]
+
+        def label(j: int) -> str:
+            group = groups.get(j, "")
+            return one_line(row[j]) + (f" ({group})" if group and norm(group) != norm(row[j]) else "")
+
+        def rank(j: int, spec: FieldSpec = spec) -> int:
+            return qualifier_rank(f"{groups.get(j, '')} {_qualifier(row[j], spec)}")
+
+        group = sorted([m.column, *same], key=lambda j: (rank(j), j))
+        used |= set(same)
+        if m.field in JOINABLE:
+            kept = sorted(j for j in group if rank(j) < 3)
+            out.append(Mapped(kept[0], row[kept[0]], m.field, m.confidence, m.how, also=tuple(kept[1:])))
+            notes += [f"{', '.join(repr(label(j)) for j in kept)} all name {m.field}: their text is read together"]
+            continue
+        best, rest = group[0], group[1:]
+        back = tuple(j for j in rest if rank(j) in (1, 2) and spec.content == "date")
+        out.append(Mapped(best, row[best], m.field, m.confidence, m.how, fallback=back))
+        for j in rest:
+            notes.append(f"{label(j)!r} also names {m.field}: read only where {label(best)!r} is blank" if j in back
+                         else f"{label(j)!r} also names {m.field}; {label(best)!r} is read and it is ignored")
+    return sorted(out, key=lambda x: x.column), notes
+
+
+def _qualifier(header: str, spec: FieldSpec) -> str:
+    """A header's words besides the field's own name: 'Revised target date' -> 'revised'."""
+    h = norm(header)
+    name = max((n for n in spec.normalised() if f" {n} " in f" {h} "), key=len, default="")
+    return h.replace(name, " ").strip() if name else h
 
 
 def _section_starts(words: list[str]) -> list[int]:
@@ -594,6 +811,15 @@ def _column_starts(header: list[tuple[float, str]], lines: list[Text], gutter: f
                 seen[key] = seen.get(key, 0) + 1
     extra = [k * max(gutter, 1) for k, n in seen.items() if n >= 2]
     return sorted(starts + extra)
+
+
+def _in_columns(line: Text, header: list[tuple[float, str]]) -> bool:
+    """Whether a line's cells stand at two or more of the header's columns (a cell left of the first is a
+    ref's column): a row of the table, not prose."""
+    starts = [x for x, _ in header]
+    at = [x for x, _ in line.cells() if x < starts[0] - line.gutter or any(abs(x - s) <= 2 * line.gutter
+                                                                           for s in starts)]
+    return len(line.cells()) >= 2 and len(at) >= 2
 
 
 def _inside(x: float, header: list[tuple[float, str]], gutter: float) -> bool:

@@ -63,11 +63,34 @@ class Mapped:
     field: str
     confidence: float
     how: str
+    also: tuple[int, ...] = ()  # more columns of the same field, their text joined to this one's
+    fallback: tuple[int, ...] = ()  # columns read, in order, where this one is blank ('Original target date')
+
+    @property
+    def columns(self) -> tuple[int, ...]:
+        return (self.column, *self.also, *self.fallback)
+
+
+# Fields whose text several columns may share ('Primary oversight', 'Secondary oversight'): all are read.
+JOINABLE = frozenset({"mechanism", "update", "notes", "links", "impact", "activity", "controls", "purpose", "risks",
+                      "attendance"})
+# Words that qualify one of several columns of a field: the current value is read, an earlier one only
+# where it is blank, and one that is not the current value at all (inherent, target) is not read.
+_CURRENT = re.compile(r"\b(residual|current|revised|latest|updated|actual|net|now|new)\b")
+_EARLIER = re.compile(r"\b(original|initial|previous|planned|baseline|agreed|first)\b")
+_OTHER = re.compile(r"\b(inherent|gross|raw|untreated|pre[- ]?mitigation|before|target|tolerance|appetite)\b")
+
+
+def qualifier_rank(text: str) -> int:
+    """0 a current value, 1 unqualified, 2 an earlier value, 3 not the value itself."""
+    t = text.lower()
+    return 0 if _CURRENT.search(t) else 3 if _OTHER.search(t) else 2 if _EARLIER.search(t) else 1
 
 
 # -- what a column holds ----------------------------------------------------------------------
 
-REF = re.compile(r"^(?:[A-Za-z]{1,4}\s?)?\d{1,3}(?:[.\-/]\d{1,3}){0,3}[a-z]?\.?$|^[A-Z][.\-]?\d{0,3}(?:\.\d{1,3})*\.?$")
+REF = re.compile(r"^(?:[A-Za-z]{1,4}[\s\-]?)?\d{1,3}(?:[.\-/]\d{1,3}){0,3}[a-z]?\.?$"
+                 r"|^[A-Z][.\-]?\d{0,3}(?:\.\d{1,3})*\.?$")
 def looks(kind: str, value: str) -> bool:
     if kind == "ref":
         return bool(REF.match(value.strip())) and len(value) <= 12

@@ -46,9 +46,10 @@ _ROUTE = re.compile(r"^(?P<source>.*?\S)\s++(?:(?:is|are)\s+)?(?:reported|report
 _REFERS = re.compile(r"^(?:please\s+)?(?:see|refer(?:red)?\s+to|as(?:\s+per)?|cross[- ]?ref(?:erence)?:?|covered\s+"
                      r"(?:by|under|in|at)|same\s+as|links?\s+to|linked\s+to|ditto)\b\s*(?P<rest>.*)$", re.I)
 _ABOVE = re.compile(r"^(?:as\s+above|see\s+above|ditto|as\s+before|as\s+previous(?:ly)?)\.?$", re.I)
-REF_TOKEN = re.compile(r"(?<![\w.])([A-Z]{1,2}\.?\d{1,3}(?:\.\d{1,3})*|\d{1,3}(?:\.\d{1,3})+|[A-Z](?=\b)|\d{1,3})"
-                       r"(?![\w])")
-_GENERIC_REF_WORDS = frozenset({"action", "actions", "objective", "objectives", "ref", "reference", "see", "item",
+# A paper's ref: 'AFI 3', 'SR1', 'A.3', '1.2', '1.2a', '2c', 'B', '7'.
+REF_TOKEN = re.compile(r"(?<![\w.])([A-Z]{1,4} ?\d{1,3}(?:\.\d{1,3})*[a-z]?|[A-Z]{1,2}\.\d{1,3}(?:\.\d{1,3})*|"
+                       r"\d{1,3}(?:\.\d{1,3})+[a-z]?|\d{1,3}[a-z]|[A-Z](?=\b)|\d{1,3})(?![\w])")
+GENERIC_REF_WORDS = frozenset({"action", "actions", "objective", "objectives", "ref", "reference", "see", "item",
                                 "items", "no", "number", "para", "paragraph", "section", "and", "also", "opcc", "pcc",
                                 "oppc", "the", "row", "rows", "refer", "to", "as", "per", "commitment", "priority",
                                 "risk", "our", "this", "plan", "above", "below", "in", "of", "at", "with", "&"})
@@ -57,8 +58,8 @@ _MARKER_KEY = re.compile(r"(?<![*#†‡^])([*#†‡^]++)\s*+(?:=|:|-|–|denot
 
 
 def canonical_ref(ref: str) -> str:
-    """'A.3', 'A3' and 'a3' are one ref; '1.1.' is '1.1'."""
-    return re.sub(r"(?<=[A-Za-z])\.(?=\d)", "", ref.strip().rstrip(".")).upper()
+    """'A.3', 'A3' and 'a3' are one ref, as are 'AFI 3' and 'AFI3'; '1.1.' is '1.1'."""
+    return re.sub(r"(?<=[A-Za-z])[. ](?=\d)", "", ref.strip().rstrip(".")).upper()
 
 
 def meeting_key(name: str) -> str:
@@ -93,7 +94,7 @@ class Refs:
                 outside.append(part)
                 continue
             words = [w for w in re.split(r"[\s:]+", part[:tokens[0].start()].lower()) if w]
-            foreign = [w for w in words if w not in _GENERIC_REF_WORDS]
+            foreign = [w for w in words if w not in GENERIC_REF_WORDS]
             found = [self.ids.get(canonical_ref(t[1])) for t in tokens]
             if foreign or not all(found):
                 outside.append(part)

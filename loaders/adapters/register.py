@@ -10,10 +10,8 @@ from ..parsed import ParsedMap
 from ..report import Origin
 from .common import add_edges, add_node
 from .engine import Extraction, Record, Section
-from .oversight import Oversight, Refs, canonical_ref, read_glossary
+from .oversight import GENERIC_REF_WORDS, Oversight, Refs, canonical_ref, read_glossary
 from .status import colour, is_open
-
-_REF_WORDS = re.compile(r"^(?:[A-Za-z]+\s+)*?(?=[A-Za-z]{0,2}\.?\d|[A-Z](?:\b|\.))")
 
 
 def _where(o: Origin) -> str:
@@ -39,7 +37,7 @@ class Build:
 
     def add(self, kind: str, record: dict, origin: Origin, ref: str | None = None) -> Node | None:
         shown = {**self.columns, "target_date": self.columns.get("target", "target"),
-                 "id": self.columns.get("ref", "ref")}
+                 "last_assured": self.columns.get("date", "date"), "id": self.columns.get("ref", "ref")}
         node = add_node(self.parsed, kind, record, origin, shown)
         if node is not None:
             self.nodes += 1
@@ -66,6 +64,29 @@ class Build:
                 return {"status": "blue", "status_text": None}
         return {"status": None, "status_text": None}
 
+    @staticmethod
+    def items(values: dict[str, str], title: str, each: tuple[str, ...]) -> list[dict[str, str]]:
+        """Several actions in one cell (list items, lines) become several when each has its own owner,
+        date or status on the matching line of those cells; otherwise the cell is one action."""
+        lines = [ln for ln in values.get(title, "").split("\n") if ln.strip()]
+        split = {f: [ln for ln in values.get(f, "").split("\n") if ln.strip()] for f in each}
+        if len(lines) < 2 or not any(len(v) == len(lines) for v in split.values()):
+            return [values]
+        out = []
+        for k, line in enumerate(lines):
+            item = {**values, title: line}
+            for f, parts in split.items():
+                if len(parts) == len(lines):
+                    item[f] = parts[k]
+            out.append(item)
+        return out
+
+    @staticmethod
+    def done_mark(title: str) -> tuple[str, bool]:
+        """'Refresh the MTFS (C)' -> ('Refresh the MTFS', True): a mark after an action that says it is done."""
+        m = re.search(r"\s*[(\[]\s*(?:c|complete|completed|done)\s*[)\]]\s*\.?$", title, re.I)
+        return (title[:m.start()].rstrip(), True) if m else (title, False)
+
     def finish(self) -> None:
         """Warnings gathered over the whole paper, one line each."""
         for cell, origins in self.unknown_status.items():
@@ -76,9 +97,14 @@ class Build:
                              self.column("status"), cell)
 
     def own_ref(self, value: str) -> str:
-        """'OPCC Action A.3' -> 'A.3'; '1.1.' -> '1.1'."""
-        v = one_line(value).strip().rstrip(".")
-        return _REF_WORDS.sub("", v).strip() or v
+        """The row's own ref as its id keeps it: 'OPCC Action A.3' -> 'A.3', '1.1.' -> '1.1', and a ref
+        whose letters tell kinds apart keeps them, 'AFI 1' -> 'AFI1' (not the '1' of 'Rec 1')."""
+        words = one_line(value).strip().rstrip(".").split()
+        while len(words) > 1 and words[0].lower().strip(":") in GENERIC_REF_WORDS:
+            words = words[1:]
+        if len(words) == 2 and re.fullmatch(r"[A-Za-z]{1,4}", words[0]) and re.match(r"\d", words[1]):
+            return words[0] + words[1]
+        return " ".join(words)
 
     def section_id(self, section: Section) -> str:
         return self.ident(("R" if section.kind == "risk" else "") + canonical_ref(section.code))

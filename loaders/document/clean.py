@@ -87,9 +87,16 @@ def clean(value: Any) -> str:
 _PAGE_LINE = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
 
 
+# A running head or foot: a line that ends with its page number ('Northshire OPCC Delivery Plan 2024-25 –
+# as at 31 October 2024      Page 1 of 4') or a protective marking on a line of its own.
+_FURNITURE = re.compile(r"\b(?:Page|PAGE)\s+\d{1,4}(?:\s*(?:of|OF|/)\s*\d{1,4})?\s*$|"
+                        r"^\s*(?i:official(?:[\s\-–]+sensitive)?|restricted|not\s+protectively\s+marked|protect)\s*$")
+
+
 def is_page_number(line: str) -> bool:
-    """'4', 'Page 3', 'Page 3 of 12', '3/12' on a line of its own: a page footer, not content."""
-    return bool(_PAGE_LINE.match(line))
+    """'4', 'Page 3', 'Page 3 of 12', '3/12' on a line of its own, a running head or foot ending in its
+    page number, or a protective marking ('OFFICIAL'): page furniture, not content."""
+    return bool(_PAGE_LINE.match(line) or (len(line) <= 200 and _FURNITURE.search(line)))
 
 
 def one_line(value: str) -> str:

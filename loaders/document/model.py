@@ -80,9 +80,10 @@ class Document:
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
-    def add_row(self, cells: list[str], origin: Origin, repeats: set[int] = frozenset()) -> None:  # type: ignore[assignment]
-        """Append a row to the last block if it is a table, else start a table."""
-        if not self.blocks or not isinstance(self.blocks[-1], Table):
+    def add_row(self, cells: list[str], origin: Origin, repeats: set[int] = frozenset(),  # type: ignore[assignment]
+                new: bool = False) -> None:
+        """Append a row to the last block if it is a table (and `new` is not asked), else start a table."""
+        if new or not self.blocks or not isinstance(self.blocks[-1], Table):
             self.blocks.append(Table([], []))
         table = self.blocks[-1]
         assert isinstance(table, Table)

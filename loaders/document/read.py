@@ -10,12 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..limits import MAX_COLUMNS, MAX_PAGES, MAX_PDF_CHARS, TooCostly, check_line, check_package, check_row
+from ..limits import MAX_COLUMNS, TooCostly, check_line, check_package, check_row
 from ..parsed import ParsedMap
 from ..report import Origin
 from ..sources import decode, workbook_rows
-from .clean import clean, is_page_number, join_wrapped
+from .clean import clean, is_page_number
 from .model import Document, Table, Text, Word
+from .pdf import read_pdf
 
 WORD = (".docx",)
 PDF = (".pdf",)
@@ -69,14 +70,15 @@ def text_document(file: str, text: str) -> Document:
     rules are dropped. ('# Minutes published' in plain text is a key to a marker, not a heading.)"""
     doc = Document(file)
     markdown = file.lower().endswith(".md") or any(_RULE.match(line) and "|" in line for line in text.splitlines())
-    blank = False
+    blank = empty = False  # a blank or rule line came before; a blank line did (it ends a table)
     for number, line in enumerate(text.splitlines(), 1):
         origin = Origin(file, None, number)
         check_line(line)
         if not line.strip() or _RULE.match(line) and "-" in line:
-            blank = True
+            blank, empty = True, empty or not line.strip()
             continue
         gap, blank = blank, False
+        ends, empty = empty, False
         cells = _pipe_cells(line)
         if cells is None and "\t" in line:
             cells = line.split("\t")
@@ -84,7 +86,7 @@ def text_document(file: str, text: str) -> Document:
             check_row(cells, f"line {number}")
             row = [clean(c) for c in cells]
             if any(row):
-                doc.add_row(row, origin)
+                doc.add_row(row, origin, new=ends)  # a blank line ends a table: what follows is another
             continue
         if markdown and line.startswith("\\"):
             line = line[1:]  # an escaped '#' or '*'
@@ -252,141 +254,3 @@ def _docx_table(table: Any, origin: Origin) -> Table:
             out.rows.append(row)
             out.origins.append(Origin(origin.file, origin.table, r + 1))
     return out
-
-
-# -- PDF ------------------------------------------------------------------------------------
-
-def read_pdf(path: Path, parsed: ParsedMap) -> Document | None:
-    """Tables found from ruling lines, with the text lines between them as headings (bold or
-    larger type) and paragraphs; page numbers dropped. A table that goes on at the top of the
-    next page with as many columns joins the one before (its repeated header is left for the
-    adapter to recognise and skip)."""
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    try:
-        pdf = pdfplumber.open(str(path))
-    except (PDFSyntaxError, ValueError, KeyError) as exc:
-        parsed.error(Origin(str(path)), f"not a readable PDF ({exc.__class__.__name__}: {exc})")
-        return None
-    doc = Document(str(path))
-    chars = 0
-    with pdf:
-        if len(pdf.pages) > MAX_PAGES:
-            parsed.error(Origin(str(path)), f"not read: it has {len(pdf.pages):,} pages; registers are read up to "
-                                            f"{MAX_PAGES:,}")
-            return None
-        for page_no, page in enumerate(pdf.pages, 1):
-            label = f"page {page_no}"
-            chars += len(page.chars)
-            if chars > MAX_PDF_CHARS:
-                parsed.error(Origin(str(path), label), f"not read: its text runs past {MAX_PDF_CHARS:,} characters")
-                return None
-            # A row split by a page break has no closing rule: close tables where their columns' rules end.
-            verticals = [e for e in page.edges if e["orientation"] == "v"]
-            found = page.find_tables({"explicit_horizontal_lines": sorted({min(e["top"] for e in verticals),
-                                                                           max(e["bottom"] for e in verticals)})}
-                                     if verticals else {})
-            items: list[tuple[float, Any]] = []
-            boxes = [t.bbox for t in found]
-            for t in found:
-                items.append((t.bbox[1], t))
-
-            def outside(obj: dict, boxes: list = boxes) -> bool:
-                return not any(b[0] - 1 <= obj["x0"] and obj["x1"] <= b[2] + 1 and b[1] - 1 <= obj["top"]
-                               and obj["bottom"] <= b[3] + 1 for b in boxes)
-
-            body_size = _body_size(page.filter(outside))
-            for line in page.filter(outside).extract_text_lines(keep_blank_chars=False):
-                items.append((line["top"], line))
-            first = True
-            previous_bottom = None
-            for _, item in sorted(items, key=lambda i: i[0]):
-                if isinstance(item, dict):
-                    text = clean(item["text"])
-                    if not text or is_page_number(text):
-                        continue
-                    level = _pdf_level(item, body_size)
-                    last = doc.blocks[-1] if doc.blocks else None
-                    height = item["bottom"] - item["top"]
-                    gap = previous_bottom is None or item["top"] - previous_bottom > 0.5 * height
-                    previous_bottom = item["bottom"]
-                    if level is not None and isinstance(last, Text) and last.level == level and not first and not gap:
-                        last.text += " " + text  # a heading wrapped over two lines
-                    else:
-                        size = max((c["size"] for c in item["chars"]), default=10.0)
-                        doc.blocks.append(Text(text, Origin(str(path), label, None), level, _pdf_words(item),
-                                               size * 0.9, gap))
-                    first = False
-                    continue
-                rows = [[clean(_unwrap(c)) for c in check_cells(row, label)] for row in item.extract()]
-                previous = doc.blocks[-1] if doc.blocks else None
-                if first and isinstance(previous, Table) and rows and len(rows[0]) == previous.width:
-                    table = previous  # the same table, continued over the page break
-                else:
-                    table = Table([], [])
-                    doc.blocks.append(table)
-                for r, row in enumerate(rows, 1):
-                    if any(row):
-                        table.rows.append(row)
-                        table.origins.append(Origin(str(path), label, r))
-                first = False
-    if chars == 0:
-        parsed.error(Origin(str(path)), "the PDF has no text layer (a scan?); export it from Word again or run "
-                                        "it through OCR first")
-        return None
-    return doc
-
-
-def check_cells(row: list, where: str) -> list:
-    check_row(row, where)
-    return row
-
-
-_LIST_ITEM = re.compile(r"^\s*(?:[•◦▪□■●○\-–*]|\d+[.)])\s")
-
-
-def _unwrap(cell: str | None) -> str:
-    """A PDF cell's lines are where the text wrapped, not breaks the author made, unless a line
-    starts a list item or the one before ends a sentence."""
-    lines = (cell or "").split("\n")
-    out = lines[0] if lines else ""
-    for line in lines[1:]:
-        out = out + "\n" + line if _LIST_ITEM.match(line) or re.search(r"[.;:]$", out) else join_wrapped(out, line)
-    return out
-
-
-def _pdf_words(line: dict) -> tuple[Word, ...]:
-    """A PDF line's words with their x positions, from its characters (a space or a jump ends a word)."""
-    words: list[Word] = []
-    current: list[dict] = []
-    for c in line.get("chars", []):
-        if current and (not c["text"].strip() or c["x0"] - current[-1]["x1"] > 0.25 * c["size"]):
-            words.append(Word(current[0]["x0"], current[-1]["x1"], "".join(x["text"] for x in current)))
-            current = []
-        if c["text"].strip():
-            current.append(c)
-    if current:
-        words.append(Word(current[0]["x0"], current[-1]["x1"], "".join(x["text"] for x in current)))
-    return tuple(words)
-
-
-def _body_size(page: Any) -> float:
-    sizes: dict[float, int] = {}
-    for c in page.chars:
-        sizes[round(c["size"], 1)] = sizes.get(round(c["size"], 1), 0) + 1
-    return max(sizes, key=lambda s: sizes[s]) if sizes else 0.0
-
-
-def _pdf_level(line: dict, body: float) -> int | None:
-    chars = [c for c in line.get("chars", []) if c["text"].strip()]
-    if not chars:
-        return None
-    size = max(c["size"] for c in chars)
-    if size >= body + 3:
-        return 1
-    if size >= body + 1:
-        return 2
-    if all("bold" in c["fontname"].lower() for c in chars):
-        return 9
-    return None

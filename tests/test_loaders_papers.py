@@ -1,0 +1,191 @@
+"""Papers laid out as the world's papers are, in our own words (tests/papers.py): tables ruled between
+rows only, risks with their owner and score under the heading, recommendation trackers, labels over
+groups of columns, rows that say a risk has no action, status words and the paper's own key, tables
+that cannot be read, and impossible dates wherever they stand."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from graphmodel.gaps import analyse
+from loaders.load import load, parse_paths
+from loaders.preview import ReadOptions
+from tests.papers import AUDIT_TRACKER, RISK_PLAN, render, write_docx, write_pdf, write_text
+
+FORMATS = ("txt", "md", "docx", "xlsx", "pdf", "rules.pdf", "unruled.pdf", "layout.txt")
+P = ReadOptions(prefix="p")
+
+
+def graph(parsed):
+    return ({(p.node.kind, p.node.id) for p in parsed.nodes}, {p.edge.key for p in parsed.edges})
+
+
+def by_id(parsed):
+    return {p.node.id: p.node for p in parsed.nodes}
+
+
+def fields(parsed, names=("title", "status", "status_text", "owner", "target_date", "score", "theme", "line")):
+    return {(p.node.id, tuple(sorted((k, str(v)) for k, v in p.node.properties().items() if k in names)))
+            for p in parsed.nodes}
+
+
+@pytest.fixture(scope="module")
+def papers(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("world")
+    return {name: render(name, folder) for name in ("risk-plan", "audit-tracker", "grouped-risks")}
+
+
+@pytest.mark.parametrize(("paper", "formats"), [
+    ("risk-plan", FORMATS), ("audit-tracker", FORMATS),
+    # Thirteen narrow columns drawn without any line are beyond telling apart; every other format reads them.
+    ("grouped-risks", tuple(f for f in FORMATS if f != "unruled.pdf"))])
+def test_every_format_gives_the_same_graph(papers, paper, formats):
+    first = None
+    for fmt in formats:
+        parsed = parse_paths([papers[paper][fmt]], options=P)
+        assert not parsed.errors, (fmt, parsed.errors)
+        seen = (graph(parsed), fields(parsed))
+        first = first or seen
+        assert seen == first, fmt
+
+
+def test_a_table_ruled_between_rows_only_is_read(papers, store):
+    """Word's plainer table styles draw no vertical lines: the columns are the gaps no row's words cover.
+    Each risk's owner and current score stand in a line under its heading; a risk whose paper says it has
+    no further actions has none, and is a G8 finding whose notes say what the paper said."""
+    report = load([papers["risk-plan"]["rules.pdf"]], store, options=P)
+    assert report.ok, report.errors
+    assert report.previews[0].adapter == "risk-register"
+    assert {n.id for k in ("Risk", "Action", "Meeting") for n in store.list_nodes(k).items} == {
+        "p-R1", "p-R2", "p-R3", "p-R1-A1", "p-R1-A2", "p-R2-A1", "p-R2-A2"}  # no meeting from the cover prose
+    r1, r3 = store.node("p-R1"), store.node("p-R3")
+    assert (r1.title, r1.owner, r1.score, r1.likelihood, r1.impact) == (
+        "Complaint reviews are not completed in time", "Chief Executive", 16, "4", "4")
+    assert r3.notes == "No action: No further actions identified at this review."
+    a = store.node("p-R1-A1")
+    assert (a.title, a.owner, a.target_date, a.status) == (
+        "Recruit two complaint review officers to clear the backlog of reviews", "Head of Standards",
+        dt.date(2024, 9, 30), "red")
+    assert (store.node("p-R1-A2").status, store.node("p-R1-A2").status_text) == (None, "In progress")
+    found = {(f.rule, f.node_id): f for f in analyse(store, as_of=dt.date(2025, 1, 15)).findings}
+    assert set(found) == {("G8", "p-R3"), ("G9", "p-R1-A1"), ("G9", "p-R1-A2")}
+    assert found[("G9", "p-R1-A2")].reasons[1] == ("its status in the paper, 'In progress', gives no colour and "
+                                                   "does not say it is complete")
+
+
+@pytest.mark.parametrize("fmt", ["rules.pdf", "docx", "txt"])
+def test_impossible_dates_fail_the_load_whichever_way_the_paper_is_read(tmp_path, store, fmt):
+    bad = [list(b) if isinstance(b, list) else b for b in RISK_PLAN]
+    bad[6] = [row[:3] + [{"30/09/2024": "31/09/2024", "31/12/2024": "29/02/2025"}.get(row[3], row[3])] + row[4:]
+              for row in bad[6]]
+    path = {"rules.pdf": lambda p: write_pdf(p, bad, rules_only=True), "docx": lambda p: write_docx(p, bad),
+            "txt": lambda p: write_text(p, bad)}[fmt](tmp_path / f"plan.{fmt.split('.')[-1]}")
+    report = load([path], store, options=P)
+    assert not report.ok and store.counts().total_nodes == 0
+    named = [e.value for e in report.errors if "not a real date" in e.message]
+    assert sorted(named) == ["29/02/2025", "31/09/2024"], report.errors
+    # Where no table can be read at all, a date that names no day in the prose still fails the load.
+    prose = tmp_path / "notes.txt"
+    prose.write_text("Performance Board\nThe board last met on 31/09/2024 and meets monthly.\n", encoding="utf-8")
+    report = load([prose], store)
+    assert not report.ok and any(e.value == "31/09/2024" and e.row == 2 for e in report.errors)
+
+
+def test_a_recommendation_tracker(papers, store):
+    """Report lines group recommendations whose numbers start again in each report: the report goes in the
+    id; status words (Implemented, Superseded, Partially implemented, Not yet due) mean what they say; a
+    revised target date counts where given, the original where not; dotted dates are dates."""
+    report = load([papers["audit-tracker"]["txt"]], store, options=P)
+    assert report.ok, report.errors
+    assert report.previews[0].adapter == "recommendation-tracker"
+    ids = {n.id for n in store.list_nodes("Action").items}
+    assert ids == {"p-2023-24-01-1", "p-2023-24-01-2", "p-2023-24-02-1", "p-2023-24-02-2", "p-2023-24-02-3"}
+    leavers = store.node("p-2023-24-01-2")
+    assert (leavers.target_date, leavers.status, leavers.owner) == (dt.date(2024, 6, 30), "amber", "HR Manager")
+    assert leavers.notes.startswith("Report 2023/24-01: Payroll – Substantial assurance\nPriority: High")
+    assert [store.node(i).status for i in ("p-2023-24-01-1", "p-2023-24-02-1", "p-2023-24-02-3")] == ["blue"] * 3
+    assert store.node("p-2023-24-02-2").status_text == "Not yet due"
+    g9 = {f.node_id for f in analyse(store, as_of=dt.date(2024, 11, 15)).findings if f.rule == "G9"}
+    assert g9 == {"p-2023-24-01-2", "p-2023-24-02-2"}  # implemented and superseded ones are not overdue
+    assert any("'Original target date' also names target: read only where 'Revised target date' is blank"
+               in w.message for w in report.warnings)
+    assert "row 4: a line across the table, not a row of it" in report.previews[0].skipped  # 2023/24 AUDIT PLAN
+
+
+def test_labels_over_groups_of_columns_and_rows_that_are_no_action(papers, store):
+    """'Inherent risk' and 'Residual risk' over two sets of L / I / Score: the residual score is read and
+    the inherent one named as ignored; 'Due' is the target; 'None – risk tolerated' and 'Covered by the
+    force ICT risk register' are not actions: the risks are recorded as tolerated and transferred, and
+    are G8 findings that say so; the paper's key ('Behind schedule / A') gives its words' colours."""
+    report = load([papers["grouped-risks"]["xlsx"]], store, options=P)
+    assert report.ok, report.errors
+    preview = report.previews[0]
+    assert any("labels over groups of columns" in s for s in preview.skipped)
+    assert any("'Score (Inherent risk)' also names score; 'Score (Residual risk)' is read" in w.message
+               for w in report.warnings)
+    assert {n.id for n in store.list_nodes("Action").items} == {"p-RSR1-A1", "p-RSR1-A2", "p-RSR2-A1", "p-RSR5-A1"}
+    sr1, sr3, sr4 = store.node("p-RSR1"), store.node("p-RSR3"), store.node("p-RSR4")
+    assert (sr1.score, sr1.likelihood, sr1.impact) == (16, "4", "4")
+    assert (sr3.status, sr3.notes) == ("tolerated", "No action: None – risk tolerated; controls judged sufficient")
+    assert sr4.status == "transferred" and "ICT-07" in sr4.notes
+    a = store.node("p-RSR1-A1")
+    assert (a.target_date, a.status) == (dt.date(2024, 8, 31), "amber")  # 'Due'; 'Behind schedule'
+    assert store.node("p-RSR2-A1").target_date == dt.date(2024, 9, 30)  # '30.09.24'
+    found = {(f.rule, f.node_id): f for f in analyse(store, as_of=dt.date(2024, 10, 31)).findings}
+    assert {k for k in found if k[0] == "G8"} == {("G8", "p-RSR3"), ("G8", "p-RSR4")}
+    assert found[("G8", "p-RSR3")].reasons[-1] == "the register tolerates it: no action is planned"
+    assert {k for k in found if k[0] == "G9"} == {("G9", "p-RSR1-A1"), ("G9", "p-RSR2-A1")}
+
+
+def test_a_closed_risk_in_a_risk_table_is_no_finding(tmp_path, store):
+    """A Status column among the risk's own columns is the risk's status, not its actions'."""
+    path = tmp_path / "register.md"
+    path.write_text("| Ref | Risk | Status | Owner | Actions | Action owner | Due |\n|---|---|---|---|---|---|---|\n"
+                    "| CR1 | Fraud by staff | Open | CFO | Refresh the fraud policy | CFO | 31/03/2025 |\n"
+                    "| CR2 | Legacy phone system fails | Closed | CEO | | | |\n", encoding="utf-8")
+    report = load([path], store, options=P)
+    assert report.ok, report.errors
+    assert (store.node("p-RCR1").status, store.node("p-RCR2").status) == ("open", "closed")
+    assert store.node("p-RCR1-A1").status is None
+    assert not [f for f in analyse(store, as_of=dt.date(2024, 12, 1)).findings if f.rule == "G8"]
+
+
+def test_a_register_table_that_is_not_read_is_never_silent(tmp_path, store):
+    """A table that looks like a register (rows, columns, one of refs, dates or statuses) that no layout
+    reads is an error when nothing else of the paper is a register, never a meeting from its cover
+    prose with exit 0; beside a register that is read, it is a warning naming it."""
+    unknown = [["Workstream", "Milestone", "Finish", "Colour"],
+               ["WS1", "Appoint the provider", "31/03/2025", "G"], ["WS2", "Open the hub", "30/06/2025", "A"],
+               ["WS3", "Evaluate the pilot", "31/12/2025", "G"]]
+    cover = [("p", "The Victims Board is a monthly meeting chaired by the Commissioner."), unknown]
+    path = write_docx(tmp_path / "hub.docx", cover)
+    report = load([path], store)
+    assert not report.ok and store.counts().total_nodes == 0
+    assert any("looks like a register but none of its rows was read" in e.message and "Workstream" in e.value
+               for e in report.errors)
+    path = write_docx(tmp_path / "plan.docx", [*AUDIT_TRACKER, unknown])
+    report = load([path], store, options=P)
+    assert report.ok, report.errors
+    assert any("looks like a register" in w.message and w.table == "table 2" for w in report.warnings)
+
+
+def test_page_furniture_and_rows_under_a_section_without_its_header(tmp_path):
+    """Running heads and feet ('... Page 1 of 2', 'OFFICIAL') are never rows; in columns laid out with
+    spaces, the rows of a section whose header is not repeated are still read."""
+    lines = ["OFFICIAL", "Objective 1: Keep people safe", "",
+             "Ref     Action                         Target        Sponsor    Lead", "",
+             "1.1     Open two new contact points    31/03/2025    PCC        JB", "",
+             "1.2     Survey residents               Ongoing       CEO        AK", "",
+             "Eastshire OPCC Delivery Plan 2024-25 – as at 31 October 2024          Page 1 of 2", "",
+             "Objective 2: Support victims", "",
+             "2.1     Refresh the needs assessment   30.06.2024    CEO        AK", "",
+             "2.2     Fund an advocate               End Sept 2024 PCC        LT", ""]
+    path = tmp_path / "plan.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    parsed = parse_paths([path], options=P)
+    assert not parsed.errors, parsed.errors
+    n = by_id(parsed)
+    assert set(n) == {"p-1", "p-2", "p-1.1", "p-1.2", "p-2.1", "p-2.2"}
+    assert (n["p-2.1"].target_date, n["p-2.2"].target_date) == (dt.date(2024, 6, 30), dt.date(2024, 9, 30))
+    assert n["p-2.2"].sponsor == "PCC" and n["p-2.2"].owner == "LT"
