@@ -242,7 +242,11 @@ STATUS_WORDS = {
 # words are kept (status_text), and nothing is warned.
 OPEN_STATUS_WORDS = ("open", "in progress", "ongoing", "not yet due", "not due", "live", "active", "pending",
                      "awaiting", "planned", "scheduled", "under way", "underway", "started")
-RISK_STATUSES = ("open", "tolerated", "transferred", "closed")
+RISK_STATUSES = ("open", "tolerated", "transferred", "closed", "referenced")
+# Risks that need no action recorded against them in the map (G8 leaves them alone): closed ones, and
+# ones a paper only refers to (an assurance programme's list of strategic risks, whose actions are
+# kept on the register itself).
+RISKS_NEEDING_NO_ACTION = ("closed", "referenced")
 CRITICALITIES = ("low", "medium", "high")
 LINES = (1, 2, 3, 4)
 LINE_NAMES = {
@@ -269,6 +273,8 @@ SCHEMA = Schema(
                 Field("theme", str, description="Plan theme or objective."),
                 Field("owner", str, description="Accountable person or role."),
                 Field("plan", str, description="The plan it comes from."),
+                Field("oversight_text", str, description="The paper's oversight cell when it names no oversight yet "
+                                                         "('To be determined', 'TBC')."),
                 _notes(),
             ),
             Style("box", "#0072b2"),
@@ -289,8 +295,9 @@ SCHEMA = Schema(
                                "tolerate": "tolerated", "accept": "tolerated", "accepted": "tolerated",
                                "transfer": "transferred", "terminated": "closed", "archived": "closed",
                                "retired": "closed", "(c)": "closed", "closed (c)": "closed"},
-                      description="open, tolerated (no action planned), transferred (managed on another register) "
-                                  "or closed; a closed risk needs no action."),
+                      description="open, tolerated (no action planned), transferred (managed on another register), "
+                                  "closed, or referenced (listed by a paper that does not hold its actions); a closed "
+                                  "or referenced risk needs no action in the map."),
                 _notes(),
             ),
             Style("box", "#cc79a7"),

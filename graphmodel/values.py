@@ -278,8 +278,8 @@ def parse_score(value: object) -> tuple[int | None, int | None, int | None]:
         rest = text[:m.start()] + " " + text[m.end():]
     else:
         rest = text
-    if total is None and (n := _NUMBER.search(rest)):
-        total = int(n[1])
+    if total is None and (number := _NUMBER.search(rest)):
+        total = int(number[1])
     if total is None and likelihood is not None and impact is not None:
         total = likelihood * impact
     return (total if total is not None and 1 <= total <= 25 else None), likelihood, impact

@@ -253,10 +253,10 @@ def workbook_rows(path: Path, parsed: ParsedMap, warn_merges: bool = True) -> li
                 starts.setdefault(r1, []).append((c1, r2))
             if warn_merges and merges:  # one line per sheet, ranges in reading order
                 ordered = sorted(merges, key=lambda m: (m[1], m[0]))
-                down = [f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}" for c1, r1, c2, r2 in ordered if r2 > r1]
+                downward = [f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}" for c1, r1, c2, r2 in ordered if r2 > r1]
                 across = [f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}" for c1, r1, c2, r2 in ordered if r2 == r1]
                 parsed.warn(Origin(str(path), ws.title, ordered[0][1]), "merged cells " + "; ".join(
-                    p for p in (f"{_few(down)}: the value is repeated on each merged row" if down else "",
+                    p for p in (f"{_few(downward)}: the value is repeated on each merged row" if downward else "",
                                 f"{_few(across)}: the value belongs to the first column only" if across else "")
                     if p))
             for (r, c), formula in sorted(unsaved.items()):

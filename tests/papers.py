@@ -213,8 +213,36 @@ def _ref_in_title(content: list[Block]) -> list[Block]:
     return out
 
 
+# A scrutiny programme with the priority in a column of its own (written on a priority's first row only),
+# oversight not yet settled ('To be agreed', 'TBC', 'n/a'), abbreviations the paper spells out, the
+# strategic risks it refers to listed after the table, and a glossary whose key marks private meetings.
+SP_HEADER = ["Plan priority", "No.", "Commitment", "Risk register link", "Oversight", "How often"]
+SCRUTINY_PROGRAMME: list[Block] = [
+    ("h", 1, "Westvale PCC scrutiny programme 2025"),
+    ("p", "LCJB – Local Criminal Justice Board"),
+    ("p", "SPB – Strategic Policing Board"),
+    [SP_HEADER,
+     ["Safer streets", "1", "Cut knife crime in the town centres", "SR1", "SPB", "Monthly"],
+     ["", "2", "Make the night-time economy safer", "SR1, SR2", "To be agreed", ""],
+     ["", "3", "Reduce shoplifting with retailers", "", "Westvale LCJB", "Quarterly"],
+     ["Justice for victims", "4", "Speed up charging decisions", "SR2", "TBC", ""],
+     ["", "5", "Keep victims informed of their case", "SR3", "n/a", ""],
+     ["", "6", "Review out-of-court disposals", "", "Scrutiny panel > SPB", "Twice yearly"]],
+    ("p", "Strategic risks referred to in this programme"),
+    ("p", "SR1 Violent crime rises in the town centres"),
+    ("p", "SR2 Partners withdraw from the criminal justice board"),
+    ("p", "SR3 Victim services lose their funding"),
+    ("h", 2, "Meetings"),
+    [["Meeting", "Purpose", "Frequency"],
+     ["Strategic Policing Board*", "The PCC holds the Chief Constable to account", "Monthly"],
+     ["Westvale Local Criminal Justice Board†", "Partners oversee the justice system", "Quarterly"]],
+    ("p", "Key: * held in public † held in private"),
+]
+
+
 PAPERS = {"delivery-plan": DELIVERY_PLAN, "assurance-programme": PROGRAMME, "risk-table": RISK_TABLE,
           "risk-plan": RISK_PLAN, "audit-tracker": AUDIT_TRACKER, "grouped-risks": GROUPED_RISKS,
+          "scrutiny-programme": SCRUTINY_PROGRAMME,
           "delivery-plan-refs-in-titles": _ref_in_title(DELIVERY_PLAN)}
 
 

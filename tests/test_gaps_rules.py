@@ -211,6 +211,12 @@ def test_g7_oversight_given_to_the_actions_that_deliver_a_commitment(store):
     assert set(findings(store, "G7", overlay=Overlay(withdraw=frozenset({"S1"})))) == {"P2", "P3"}
 
 
+def test_g7_quotes_a_placeholder_the_paper_gives_for_oversight(store):
+    put(store, [("Commitment", {"id": "C1", "title": "Protect people from fraud",
+                                "oversight_text": "To be determined"})])
+    assert findings(store, "G7")["C1"].reasons[-1] == "the paper gives its oversight as 'To be determined'"
+
+
 def test_g8_unmitigated_risk(store):
     put(store, [("Risk", {"id": "R1", "title": "Data loss", "score": 16}), ("Risk", {"id": "R2", "title": "Fraud"}),
                 ("Action", {"id": "A1", "title": "Encrypt laptops"})], ["A1 MITIGATES R2"])
@@ -219,11 +225,12 @@ def test_g8_unmitigated_risk(store):
     assert found["R1"].reasons == ("no action is recorded against it", "its risk score is 16")
 
 
-def test_g8_a_closed_risk_needs_no_action_and_a_tolerated_one_says_so(store):
+def test_g8_a_closed_or_referenced_risk_needs_no_action_and_a_tolerated_one_says_so(store):
     put(store, [("Risk", {"id": "R1", "title": "Old system", "status": "Closed"}),
                 ("Risk", {"id": "R2", "title": "Small fraud", "status": "tolerated", "score": 4}),
                 ("Risk", {"id": "R3", "title": "Cyber", "status": "transferred"}),
-                ("Risk", {"id": "R4", "title": "Fraud", "status": "open"})])
+                ("Risk", {"id": "R4", "title": "Fraud", "status": "open"}),
+                ("Risk", {"id": "R5", "title": "Listed by a programme", "status": "referenced"})])
     found = findings(store, "G8")
     assert set(found) == {"R2", "R3", "R4"}
     assert found["R2"].reasons == ("no action is recorded against it", "its risk score is 4",

@@ -11,7 +11,7 @@ import pytest
 from graphmodel.gaps import analyse
 from loaders.load import load, parse_paths
 from loaders.preview import ReadOptions
-from tests.papers import AUDIT_TRACKER, RISK_PLAN, render, write_docx, write_pdf, write_text
+from tests.papers import AUDIT_TRACKER, RISK_PLAN, Block, render, write_docx, write_pdf, write_text
 
 FORMATS = ("txt", "md", "docx", "xlsx", "pdf", "rules.pdf", "unruled.pdf", "layout.txt")
 P = ReadOptions(prefix="p")
@@ -33,11 +33,12 @@ def fields(parsed, names=("title", "status", "status_text", "owner", "target_dat
 @pytest.fixture(scope="module")
 def papers(tmp_path_factory):
     folder = tmp_path_factory.mktemp("world")
-    return {name: render(name, folder) for name in ("risk-plan", "audit-tracker", "grouped-risks")}
+    return {name: render(name, folder) for name in ("risk-plan", "audit-tracker", "grouped-risks",
+                                                    "scrutiny-programme")}
 
 
 @pytest.mark.parametrize(("paper", "formats"), [
-    ("risk-plan", FORMATS), ("audit-tracker", FORMATS),
+    ("risk-plan", FORMATS), ("audit-tracker", FORMATS), ("scrutiny-programme", FORMATS),
     # Thirteen narrow columns drawn without any line are beyond telling apart; every other format reads them.
     ("grouped-risks", tuple(f for f in FORMATS if f != "unruled.pdf"))])
 def test_every_format_gives_the_same_graph(papers, paper, formats):
@@ -158,7 +159,7 @@ def test_a_register_table_that_is_not_read_is_never_silent(tmp_path, store):
     unknown = [["Workstream", "Milestone", "Finish", "Colour"],
                ["WS1", "Appoint the provider", "31/03/2025", "G"], ["WS2", "Open the hub", "30/06/2025", "A"],
                ["WS3", "Evaluate the pilot", "31/12/2025", "G"]]
-    cover = [("p", "The Victims Board is a monthly meeting chaired by the Commissioner."), unknown]
+    cover: list[Block] = [("p", "The Victims Board is a monthly meeting chaired by the Commissioner."), unknown]
     path = write_docx(tmp_path / "hub.docx", cover)
     report = load([path], store)
     assert not report.ok and store.counts().total_nodes == 0
@@ -189,3 +190,30 @@ def test_page_furniture_and_rows_under_a_section_without_its_header(tmp_path):
     assert set(n) == {"p-1", "p-2", "p-1.1", "p-1.2", "p-2.1", "p-2.2"}
     assert (n["p-2.1"].target_date, n["p-2.2"].target_date) == (dt.date(2024, 6, 30), dt.date(2024, 9, 30))
     assert n["p-2.2"].sponsor == "PCC" and n["p-2.2"].owner == "LT"
+
+
+def test_a_programme_with_unsettled_oversight_abbreviations_and_a_list_of_risks(papers, store):
+    """Oversight not yet settled ('To be agreed', 'TBC', 'n/a') makes no meeting and no link, so G7 still
+    finds the commitment and quotes the paper; the paper's abbreviations name its meetings in full; the
+    priority column gives every row under it its theme; the risks listed after the table are the risks
+    the rows' risk cells link to (referred to only: no G8); a key's 'held in private' is said."""
+    parsed = parse_paths([papers["scrutiny-programme"]["docx"]], options=P)
+    assert not parsed.errors, parsed.errors
+    n = by_id(parsed)
+    meetings = {i for i, node in n.items() if node.kind == "Meeting"}
+    assert meetings == {"strategic-policing-board", "westvale-local-criminal-justice-board", "scrutiny-panel"}
+    assert n["westvale-local-criminal-justice-board"].public is False and n["strategic-policing-board"].public
+    assert {n[f"p-{i}"].theme for i in (1, 2, 3)} == {"Safer streets"}
+    assert {n[f"p-{i}"].theme for i in (4, 5, 6)} == {"Justice for victims"}
+    assert (n["p-2"].oversight_text, n["p-4"].oversight_text, n["p-5"].oversight_text) == ("To be agreed", "TBC",
+                                                                                           "n/a")
+    _, edges = graph(parsed)
+    assert {e for e in edges if e[2] in ("p-2", "p-4", "p-5")} == set()
+    assert ("westvale-local-criminal-justice-board", "OVERSEES", "p-3") in edges  # 'Westvale LCJB'
+    assert {("p-2", "LINKED_TO", "p-SR1"), ("p-2", "LINKED_TO", "p-SR2"), ("p-5", "LINKED_TO", "p-SR3")} <= edges
+    assert n["p-SR2"].title == "Partners withdraw from the criminal justice board"
+    assert load([papers["scrutiny-programme"]["pdf"]], store, options=P).ok
+    found = {f.node_id: f for f in analyse(store, as_of=dt.date(2025, 6, 1)).findings}
+    assert {i for i, f in found.items() if f.rule == "G7"} == {"p-2", "p-4", "p-5"}
+    assert "the paper gives its oversight as 'TBC'" in found["p-4"].reasons
+    assert not any(f.rule == "G8" for f in found.values())

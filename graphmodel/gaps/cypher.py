@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..schema import SCHEMA
+from ..schema import RISKS_NEEDING_NO_ACTION, SCHEMA
 from .facts import INDEPENDENT_LINES, NEGATIVE_OPINIONS, OPINION_RANK, Context
 
 _PATTERN_NAME = re.compile(r"[(\[]\s*\w*\s*:\s*(\w+)")
@@ -65,4 +65,5 @@ def params(ctx: Context) -> dict[str, Any]:
         "multiplier": p.staleness_multiplier, "frequency_days": dict(p.frequency_days), "year_days": p.year_days,
         "independent": list(INDEPENDENT_LINES), "negative": list(NEGATIVE_OPINIONS),
         "opinion_rank": OPINION_RANK, "labels": {k.name: k.label_field for k in SCHEMA.nodes},
+        "no_action": list(RISKS_NEEDING_NO_ACTION),
     }

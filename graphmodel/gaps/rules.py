@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
 
-from ..schema import LINE_NAMES
+from ..schema import LINE_NAMES, RISKS_NEEDING_NO_ACTION
 from .cypher import AREA, SOURCE_MAP, STALE, cypher, process_query
 from .facts import (
     INDEPENDENT_LINES,
@@ -227,12 +227,14 @@ def _check_g7(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
     for c in facts.nodes("Commitment"):
         refers = facts.out(c.id, "LINKED_TO")
         if not overseen(c.id) and not any(overseen(r) for r in refers):
-            yield Hit(c.id, c.label, details={"refers": refers})
+            yield Hit(c.id, c.label, details={"refers": refers, "oversight_text": c.oversight_text})
 
 
 def _explain_g7(hit: Hit, ctx: Context) -> list[str]:
     reasons = ["no meeting oversees it and no source of assurance covers it, directly or through the actions that "
                "deliver it"]
+    if written := hit.details.get("oversight_text"):
+        reasons.append(f"the paper gives its oversight as {written!r}")
     refers = sorted(hit.details.get("refers") or ())
     if refers:
         reasons.append(f"it refers to {', '.join(refers)} for its oversight (LINKED_TO), and "
@@ -256,7 +258,7 @@ MATCH (c:Commitment)
 WHERE NOT {_G7_OVERSEEN.replace("(n)", "(c)")}
 WITH c, [(c)-[:LINKED_TO]->(r) | r] AS refs
 WHERE none(r IN refs WHERE {_G7_OVERSEEN.replace("(n)", "(r)")})
-RETURN c.id AS id, c[$labels.Commitment] AS label, [r IN refs | r.id] AS refers
+RETURN c.id AS id, c[$labels.Commitment] AS label, [r IN refs | r.id] AS refers, c.oversight_text AS oversight_text
 """),
     check=_check_g7,
     explain=_explain_g7,
@@ -268,7 +270,7 @@ RETURN c.id AS id, c[$labels.Commitment] AS label, [r IN refs | r.id] AS refers
 # a finding (nothing is recorded against it), and its reason says what the register decided.
 def _check_g8(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
     for r in facts.nodes("Risk"):
-        if r.status != "closed" and not facts.has_in(r.id, "MITIGATES"):
+        if r.status not in RISKS_NEEDING_NO_ACTION and not facts.has_in(r.id, "MITIGATES"):
             yield Hit(r.id, r.label, details={"score": r.score, "status": r.status})
 
 
@@ -284,10 +286,11 @@ def _explain_g8(hit: Hit, ctx: Context) -> list[str]:
 
 G8 = Rule(
     "G8", "Unmitigated risk",
-    "A risk on the register, not closed, with no action recorded against it.",
+    "A risk on the register, not closed (nor only referred to by a paper that does not hold its actions), with no "
+    "action recorded against it.",
     kind="Risk", severity=Severity.MEDIUM,
     cypher=cypher("""
-MATCH (r:Risk) WHERE coalesce(r.status, '') <> 'closed' AND NOT EXISTS { MATCH (r)<-[:MITIGATES]-() }
+MATCH (r:Risk) WHERE NOT coalesce(r.status, '') IN $no_action AND NOT EXISTS { MATCH (r)<-[:MITIGATES]-() }
 RETURN r.id AS id, r[$labels.Risk] AS label, r.score AS score, r.status AS status
 """),
     check=_check_g8,

@@ -3,6 +3,7 @@ meaning and its kinds of section) and builds nodes from what the shared engine r
 document layer. The layout is chosen by how well the document's tables map, not by fixed strings."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sized
 from types import ModuleType
 
@@ -24,7 +25,7 @@ from . import (
 )
 from .engine import Extraction, extract
 from .fields import IGNORE, content_kind, norm
-from .oversight import GLOSSARY
+from .oversight import GLOSSARY, abbreviations
 from .register import Build
 from .status import status_key
 
@@ -52,8 +53,8 @@ def choose(doc: Document, options: ReadOptions) -> tuple[str, Extraction, dict[s
     return best, results[best], scores
 
 
-def paper_key(doc: Document) -> dict[str, str]:
-    """The status words the paper's own key defines, from its lines and short table rows."""
+def _short_rows(doc: Document) -> tuple[list[str], list[tuple[str, str]]]:
+    """The paper's lines (and one-cell rows), and its two-cell rows: where keys and abbreviations stand."""
     lines = [b.text for b in doc.blocks if isinstance(b, Text)]
     pairs = []
     for t in doc.tables():
@@ -63,7 +64,18 @@ def paper_key(doc: Document) -> dict[str, str]:
                 lines.append(filled[0])
             elif len(filled) == 2:
                 pairs.append((filled[0], filled[1]))
-    return status_key(lines, pairs)
+    return lines, pairs
+
+
+def paper_key(doc: Document) -> dict[str, str]:
+    """The status words the paper's own key defines, from its lines and short table rows."""
+    return status_key(*_short_rows(doc))
+
+
+def paper_abbreviations(doc: Document) -> dict[str, str]:
+    lines, pairs = _short_rows(doc)
+    pairs += [(m[1], m[2]) for line in lines if (m := re.match(r"^([A-Z][A-Z&]{1,7})\s*[–—:=-]\s*(.+)$", line))]
+    return abbreviations(pairs)
 
 
 def read_register(doc: Document, parsed: ParsedMap, options: ReadOptions) -> FilePreview:
@@ -79,6 +91,7 @@ def read_register(doc: Document, parsed: ParsedMap, options: ReadOptions) -> Fil
     prefix = options.prefix_for(doc.file)
     columns = {m.field: (m.header or f"column {m.column + 1}") for cm in ex.maps for m in cm.mapped}
     nodes_before, edges_before = len(parsed.nodes), len(parsed.edges)
+    ex.abbreviations = paper_abbreviations(doc)
     b = Build(ex, parsed, prefix, columns, paper_key(doc))
     if ex.rows(name) or name in PROSE:  # sections alone, with no row under any, are not a register
         adapter.build(ex, b)

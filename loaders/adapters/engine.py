@@ -49,7 +49,7 @@ _FACT = re.compile(r"(?:^|(?<=[;|–-])\s*)(?P<label>(?:current\s+|residual\s+|n
                    r"(?:risk\s+)?owner|inherent\s+(?:risk\s+)?(?:score|rating)|target\s+(?:risk\s+)?(?:score|rating))\s*[:=|\-–]\s*"
                    r"(?P<value>[^;–|]+?)\s*(?=$|[;|]|\s[–-]\s)", re.I)
 _LEADING_REF = re.compile(r"^((?:[A-Z]{1,2}\.?)?\d{1,2}(?:\.\d{1,2})+\.?|[A-Z]\.\d{1,2}\.?)\s+(\S.*)$", re.S)
-_KEY_LINE = re.compile(r"^(?:key\s*[:\-]?\s*)?[*#†‡^]+\s*[=:\-–]?\s*[A-Za-z]")
+_KEY_LINE = re.compile(r"^(?:key\s*[:\-]?\s*)?[*#†‡^]+\s*[=:\-–]?\s*[A-Za-z]", re.I)
 _SEPARATOR = re.compile(r"^[-=_*~.·•\s]+$")
 SINGLE_LINE = ("title", "ref", "owner", "sponsor", "target", "name", "frequency", "status", "chair")
 
@@ -127,6 +127,7 @@ class Extraction:
     subject: str | None = None  # a cover sheet's "Subject | ..." row
     errors: list[tuple[Origin, str]] = field(default_factory=list)  # the user's mapping cannot be followed
     read: set[int] = field(default_factory=set)  # ids of the document's tables some row of which was read
+    abbreviations: dict[str, str] = field(default_factory=dict)  # the paper's own: 'SPB' -> 'Strategic Policing Board'
 
     def rows(self, layout: str) -> list[Record]:
         return [r for r in self.records if r.layout == layout]
@@ -324,6 +325,8 @@ class Engine:
         if line.level is not None or section_of(line.text) or plan_theme(line.text) or _KEY_LINE.match(line.text):
             return True
         cells = line.cells()
+        if len(cells) == 1 and sum(1 for c in _cut(line, [x for x, _ in header]) if c) >= 2:
+            return True  # one run of words over the columns' edges: a line across the table, no cell of it
         width = header[-1][0] - header[0][0]
         return len(cells) == 1 and cells[0][0] <= header[0][0] + line.gutter and len(line.text) * (
             line.gutter / 2) > 0.6 * width and bool(re.search(r"(?<![a-z])[a-z]{3,}+\s++[a-z]{3}", line.text))
@@ -499,6 +502,7 @@ class Engine:
                 continue
             if len(filled) == 1 and self._across(row):
                 self.out.skipped.append((origin, "a line across the table, not a row of it"))
+                self.out.texts.append(Text(one_line(first), origin))  # a list may follow a table on its sheet
                 self.last = None
                 continue
             if self._not_a_ref(row):
@@ -520,14 +524,16 @@ class Engine:
         return len(under) >= 2 and all(looks_like_ref(r.parts[0].get("ref", "")) for r in under[-5:])
 
     def _across(self, row: list[str]) -> bool:
-        """A row whose only text stands in the ref column (or an unread first column) and is no ref: a
-        heading written across the table ('2023/24 AUDIT PLAN'), not a row or the rest of one."""
+        """A row whose only text stands in the ref column, a theme column (which names a group of rows,
+        never the rest of one) or an unread first column, and is no ref: a heading written across the
+        table ('2023/24 AUDIT PLAN') or a line under it, not a row or the rest of one."""
         assert self.map is not None
         index = self.map.index()
         layout = self._layout(self.map.layout)
         j = next(k for k, c in enumerate(row) if c.strip())
         read = {c for m in self.map.mapped for c in m.columns}
-        return (j == index.get(layout.ref or "") or (j == 0 and j not in read)) and not looks_like_ref(row[j])
+        return (j in (index.get(layout.ref or ""), index.get("theme")) or (j == 0 and j not in read)) and \
+            not looks_like_ref(row[j])
 
     def _is_data(self, row: list[str]) -> bool:
         """A row under a header whose ref column holds a ref is data, whatever its words say."""

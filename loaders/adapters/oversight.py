@@ -57,6 +57,16 @@ GENERIC_REF_WORDS = frozenset({"action", "actions", "objective", "objectives", "
 _MARKER_KEY = re.compile(r"(?<![*#†‡^])([*#†‡^]++)\s*+(?:=|:|-|–|denotes|indicates|means)?\s*+([^*#†‡^]+)")
 
 
+_PLACEHOLDER = re.compile(r"^(?:to\s+be\s+(?:determined|agreed|confirmed|decided|identified|established|"
+                          r"developed|arranged)\b.*|tbc|tbd|tba|t\.b\.[cda]\.?|not\s+yet\s+(?:agreed|decided|known|"
+                          r"determined)|n/?a|none|nil|pending|under\s+review|-+|–|—|\?+)\.?$", re.I)
+
+
+def placeholder(cell: str) -> bool:
+    """An oversight cell that names no oversight yet: 'To be determined', 'TBC', 'To be agreed', '-', 'n/a'."""
+    return bool(_PLACEHOLDER.match(one_line(cell).strip()))
+
+
 def canonical_ref(ref: str) -> str:
     """'A.3', 'A3' and 'a3' are one ref, as are 'AFI 3' and 'AFI3'; '1.1.' is '1.1'."""
     return re.sub(r"(?<=[A-Za-z])[. ](?=\d)", "", ref.strip().rstrip(".")).upper()
@@ -112,7 +122,9 @@ class Oversight:
         self.ident = ident
         self.meetings: dict[str, Meeting] = {}
         self.sources: set[str] = set()
-        self.markers: dict[str, str] = {}  # marker -> field it sets
+        self.markers: dict[str, tuple[str, bool]] = {}  # marker -> the field it sets, and to what
+        self.acronyms: dict[str, str] = {}  # the paper's own abbreviations: 'SPB' -> 'Strategic Policing Board'
+        self.headers: dict[str, str] = {}  # glossary field -> its header as written, for messages
 
     # -- the glossary --------------------------------------------------------------------------
 
@@ -124,10 +136,12 @@ class Oversight:
                 continue
             for mark, meaning in _MARKER_KEY.findall(line):
                 m = meaning.lower()
-                if "public" in m and not re.search(r"minute|notes", m):
-                    self.markers[mark] = "public"
+                if re.search(r"\bprivate\b|not\s+(?:open\s+to\s+the\s+|held\s+in\s+)?public|closed\s+session", m):
+                    self.markers[mark] = ("public", False)
+                elif "public" in m and not re.search(r"minute|notes", m):
+                    self.markers[mark] = ("public", True)
                 elif re.search(r"minute|notes|publish|website", m):
-                    self.markers[mark] = "notes_published"
+                    self.markers[mark] = ("notes_published", not re.search(r"\bnot\b|unpublished", m))
 
     def glossary(self, records: list[Record]) -> None:
         unexplained: set[str] = set()
@@ -140,7 +154,7 @@ class Oversight:
             flags: dict[str, bool] = {}
             for mark in marks:
                 if mark in self.markers:
-                    flags[self.markers[mark]] = True
+                    flags[self.markers[mark][0]] = self.markers[mark][1]
                 else:
                     unexplained.add(mark)
             notes = f"Attendance: {one_line(r.values['attendance'])}" if r.values.get("attendance") else None
@@ -165,7 +179,7 @@ class Oversight:
             if len(initials) >= 2:
                 self.meetings.setdefault(initials, found)
             add_node(self.parsed, "Meeting", {"id": found.id, "name": name, **(extra or {})}, origin,
-                     {"frequency": "Meets"})
+                     {"frequency": self.headers.get("frequency", "frequency")})
         return found
 
     def find(self, name: str) -> Meeting | None:
@@ -176,9 +190,23 @@ class Oversight:
             return self.meetings[key]
         if key.replace(" ", "") in self.meetings:
             return self.meetings[key.replace(" ", "")]
+        expanded = self.expand(name)
+        if expanded != name:
+            return self.find(expanded)
         best = max(((fuzz.ratio(key, k), m) for k, m in self.meetings.items() if len(k) > 4),
                     key=lambda x: x[0], default=(0, None))
         return best[1] if best[0] >= 88 else None
+
+    def expand(self, name: str) -> str:
+        """A name with the acronyms the paper spells out written in full: 'Ashby Vale LCJB' -> 'Ashby Vale
+        Local Criminal Justice Board', 'CSP Chairs' Group' -> 'Community Safety Partnership Chairs' Group'."""
+        def full(m: re.Match[str]) -> str:
+            meeting = self.meetings.get(meeting_key(m[0]))
+            if meeting is not None and meeting_key(m[0]) in meeting.aliases:
+                return meeting.name
+            return self.acronyms.get(m[0], m[0])
+
+        return re.sub(r"\b[A-Z][A-Z&]{1,7}\b", full, name)
 
     # -- oversight cells -------------------------------------------------------------------------
 
@@ -189,6 +217,8 @@ class Oversight:
         text = cell.strip()
         if not text:
             return said
+        if placeholder(text):
+            return [f"{one_line(text)!r}: no oversight named yet"]
         if _ABOVE.match(text) and previous:
             add_edges(self.parsed, origin, [(target, "LINKED_TO", previous)], column)
             return [f"as above: linked to {previous}"]
@@ -197,7 +227,7 @@ class Oversight:
             if inside and not outside:
                 add_edges(self.parsed, origin, [(target, "LINKED_TO", i) for i in inside if i != target], column)
                 return [f"refers to {', '.join(inside)}: linked"]
-        for chain in split_mechanisms(self._protect(text), self.find):
+        for chain in split_mechanisms(self._protect(text), self.known):
             made: list[tuple[str, str]] = []  # (kind, id) along a '>' chain
             for piece in chain:
                 made.append(self._one(piece, target, origin, column, frequency, said))
@@ -209,6 +239,13 @@ class Oversight:
                 elif kind == "AssuranceSource" and len(set(meetings)) == 1 and n == len(made) - 1 and len(made) > 1:
                     pass  # a source named after the only meeting of its chain reports nowhere in particular
         return said
+
+    def known(self, name: str) -> Meeting | str | None:
+        """A meeting of the glossary, or a name the paper spells out as one of its abbreviations."""
+        found = self.find(name)
+        if found is not None:
+            return found
+        return self.acronyms.get(name.strip()) if _ACRONYM.match(name.strip()) else None
 
     def _protect(self, text: str) -> str:
         """Names with separators inside ('Joint Audit, Risk and Assurance Panel') kept whole: their
@@ -234,8 +271,9 @@ class Oversight:
             said.append(f"{source} reports to {via.name}")
             return "AssuranceSource", sid
         meeting = self.find(piece)
-        if meeting is None and (MEETING_WORDS.search(piece) or (_ACRONYM.match(piece) and piece.upper() not in
-                                                                _NOT_MEETING_ACRONYMS and _line(piece) is None)):
+        spelt = self.expand(piece)
+        if meeting is None and (MEETING_WORDS.search(spelt) or (_ACRONYM.match(piece) and piece.upper() not in
+                                                                _NOT_MEETING_ACRONYMS and _line(spelt) is None)):
             meeting = self._new_meeting(piece, origin, frequency)
         if meeting is not None:
             add_edges(self.parsed, origin, [(meeting.id, "OVERSEES", target)], column)
@@ -246,8 +284,14 @@ class Oversight:
 
     def _new_meeting(self, name: str, origin: Origin, frequency: str) -> Meeting:
         name, acronym = _name_and_acronym(name)
-        meeting = self._meeting(name, origin, {"frequency": frequency or None})
+        if _ACRONYM.match(name) and name in self.acronyms:  # 'JARAP', spelt out in the paper's abbreviations
+            name, acronym = self.acronyms[name], name
+        else:
+            name = self.expand(name)
+        meeting = self._meeting(name, origin, {"frequency": frequency or None,
+                                               "notes": f"Known as {acronym}" if acronym else None})
         if acronym:
+            meeting.aliases.add(meeting_key(acronym))
             self.meetings.setdefault(meeting_key(acronym), meeting)
         return meeting
 
@@ -324,6 +368,10 @@ def split_mechanisms(cell: str, known=lambda _: None) -> list[list[str]]:
 
 
 def _split_and(piece: str, known) -> list[str]:
+    """'A and B' is two mechanisms only where the words on each side of that 'and' stand as one: a meeting
+    of the glossary or an abbreviation the paper spells out, a name that ends in a meeting word, or a kind
+    of assurance ('briefings'); otherwise the words stay together ('PCC and Chief Constable joint
+    briefing and CCAM' is a briefing and CCAM; 'Police and Crime Panel' is one name)."""
     if known(piece) is not None:
         return [piece]
     parts = [p.strip() for p in re.split(r"(?<!\s)\s++(?:and|&)\s++", piece) if p.strip()]
@@ -335,9 +383,42 @@ def _split_and(piece: str, known) -> list[str]:
     if (len(parts) == 2 and len(last) == 2 and MEETING_WORDS.search(last[-1]) and len(parts[0].split()) <= 2
             and not MEETING_WORDS.search(parts[0]) and known(parts[0]) is None and not _ACRONYM.match(parts[0])):
         return [piece]
-    if all(_is_mechanism(p, known) for p in parts):
-        return parts
-    return [piece]
+    out = [parts[0]]
+    for part in parts[1:]:
+        if _stands(out[-1].rsplit(" and ", 1)[-1], known) and _stands(part, known):
+            out.append(part)
+        else:
+            out[-1] = f"{out[-1]} and {part}"
+    return out
+
+
+def _stands(text: str, known) -> bool:
+    """Whether words on one side of an 'and' name a mechanism on their own."""
+    t = text.strip()
+    if known(t) is not None:
+        return True
+    if _ACRONYM.match(t):
+        return False  # an abbreviation the paper does not spell out ('PCC') may be part of a name
+    words = t.split()
+    return (len(words) >= 2 and bool(MEETING_WORDS.search(words[-1])) and t[:1].isupper()) or _line(t) is not None
+
+
+def abbreviations(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The abbreviations a paper spells out, from two-cell rows or lines ('SPB | Strategic Policing Board –
+    the Commissioner's main meeting', 'LCJB – Local Criminal Justice Board'): the name in full, kept only
+    when its words' initials spell the abbreviation."""
+    out: dict[str, str] = {}
+    for short, meaning in pairs:
+        short = short.strip()
+        if not _ACRONYM.match(short):
+            continue
+        full = re.split(r"\s+[–—-]\s+|[;(:]|,\s+(?:the|a|an|which|who)\b", one_line(meaning))[0].strip(" .,")
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w’']*", full) if w.lower() not in (
+            "and", "of", "the", "for", "&", "on", "in"))
+        if full and re.search(".*".join(map(re.escape, short.upper())), initials.upper()) and \
+                initials[:1].upper() == short[:1]:
+            out.setdefault(short, full)
+    return out
 
 
 def glossary_layout() -> Layout:
@@ -347,6 +428,10 @@ def glossary_layout() -> Layout:
 def read_glossary(ex: Extraction, oversight: Oversight) -> None:
     rows = [" ".join(r.values.values()) for r in ex.records]
     oversight.read_key(ex.texts, rows)
+    oversight.acronyms.update(ex.abbreviations)
+    for cm in ex.maps:
+        if cm.layout == GLOSSARY.name:
+            oversight.headers.update({m.field: m.header for m in cm.mapped if m.header})
     records = ex.rows(GLOSSARY.name)
     if records:
         oversight.glossary(records)

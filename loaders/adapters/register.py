@@ -129,3 +129,48 @@ class Build:
         if cell:
             self.oversight.resolve(cell, node_id, record.origin, self.column("mechanism"), self.refs,
                                    one_line(record.values.get("frequency", "")), previous)
+
+
+_LISTED_RISK = re.compile(r"^\s*(?:[•·*–-]\s*)?([A-Z]{1,4}\s?\d{1,3})\s*[:.–—-]?\s+([A-Za-z].{3,})$")
+_RISK_CODE = re.compile(r"\b([A-Z]{1,4})\s?(\d{1,3})(?:\s*(?:[–-]|to)\s*(?:\1)?\s?(\d{1,3}))?\b")
+
+
+def listed_risks(ex: Extraction, b: Build) -> dict[str, str]:
+    """Risks a paper lists under a line that names them ('Strategic Risk Register – items referred to
+    above', then 'SR1 Failure to set a balanced budget' a line): each a Risk the paper only refers to
+    (status referenced: its actions are kept on the register itself). Returns code -> node id."""
+    found: dict[str, str] = {}
+    listing = False
+    for block in ex.texts:
+        m = _LISTED_RISK.match(block.text)
+        if m and listing:
+            code = canonical_ref(m[1])
+            node = b.add("Risk", {"id": b.ident(code), "title": one_line(m[2]), "status": "referenced"},
+                         block.origin, code)
+            if node is not None:
+                found[code] = node.id
+        else:
+            listing = bool(re.search(r"\brisks?\b", block.text, re.I)) and len(block.text) <= 120 and not m
+    return found
+
+
+def _codes(cell: str) -> list[str]:
+    """'SR1, SR3-SR5' -> SR1, SR3, SR4, SR5."""
+    out = []
+    for m in _RISK_CODE.finditer(cell):
+        first = int(m[2])
+        last = int(m[3]) if m[3] and 0 <= int(m[3]) - first <= 50 else first
+        out += [f"{m[1]}{n}" for n in range(first, last + 1)]
+    return out
+
+
+def link_risks(b: Build, node_id: str, record: Record, risks: dict[str, str]) -> None:
+    """LINKED_TO each listed risk the row's risk cell names; a code the list lacks is warned about."""
+    cell = record.values.get("risks", "")
+    codes = _codes(cell)
+    add_edges(b.parsed, record.origin, [(node_id, "LINKED_TO", risks[c]) for c in codes if c in risks],
+              b.column("risks"))
+    missing = [c for c in codes if c not in risks]
+    if missing:
+        b.parsed.warn(record.origin, "risk(s) not in the paper's list of risks: kept as text in notes, not linked",
+                      b.column("risks"), ", ".join(missing))
