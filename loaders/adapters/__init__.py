@@ -96,6 +96,11 @@ def read_register(doc: Document, parsed: ParsedMap, options: ReadOptions) -> Fil
     if ex.rows(name) or name in PROSE:  # sections alone, with no row under any, are not a register
         adapter.build(ex, b)
         assurance.build(ex, b)
+    if len(parsed.nodes) == nodes_before and not ex.records and (themes := delivery_plan.build_named_themes(ex, b)):
+        name = delivery_plan.NAME
+        parsed.warn(Origin(doc.file), f"no action rows found (no header row of a known layout); the plan's themes "
+                                      f"named in the text were recognised, each as one commitment: "
+                                      f"{', '.join(themes)}")
     b.finish()
     preview = FilePreview.of(doc.file, name, scores, prefix, ex, parsed.nodes[nodes_before:],
                              parsed.edges[edges_before:])

@@ -9,6 +9,8 @@ in its notes.
 """
 from __future__ import annotations
 
+import re
+
 from graphmodel.models import Node
 
 from ..document import one_line
@@ -106,3 +108,28 @@ def _parent(section: Section | None, theme: str | None, commitments: dict[int, s
                                     "plan": "Police and Crime Plan"}, origin)
         themes[name] = node.id if node else ""
     return themes[name] or None
+
+
+# 'structured around four key strategic themes: Victims, Offenders, Communities, and Transformation.'
+_THEMES_NAMED = re.compile(r"\b(?:themes|priorities|pillars|strands)\b[^.:;]{0,60}?:\s*([^.;:]{3,300})", re.I)
+
+
+def themes_named(ex: Extraction) -> list[tuple[str, Origin]]:
+    """The plan's themes as a cover report names them in its prose, each a short capitalised name."""
+    for block in ex.texts:
+        for m in _THEMES_NAMED.finditer(block.text):
+            names = [n.strip(" \"'“”") for n in re.split(r",\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", m[1])]
+            if len(names) >= 2 and all(n[:1].isupper() and 1 <= len(n.split()) <= 5 for n in names):
+                return [(n, block.origin) for n in names]
+    return []
+
+
+def build_named_themes(ex: Extraction, b: Build) -> list[str]:
+    """A paper with no action rows whose prose names its plan's themes: each theme one commitment (the
+    plan, as far as this paper shows it). Returns the names."""
+    names = []
+    for name, origin in themes_named(ex):
+        if b.add("Commitment", {"id": b.ident(f"theme-{slug(name)}"), "title": name, "theme": name,
+                                "plan": "Police and Crime Plan"}, origin) is not None:
+            names.append(name)
+    return names
