@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from graphmodel.gaps import analyse
+from loaders.adapters.oversight import split_mechanisms
 from loaders.load import load, parse_paths
 from loaders.preview import ReadOptions
 from tests.papers import AUDIT_TRACKER, RISK_PLAN, Block, render, write_docx, write_pdf, write_text
@@ -217,3 +218,52 @@ def test_a_programme_with_unsettled_oversight_abbreviations_and_a_list_of_risks(
     assert {i for i, f in found.items() if f.rule == "G7"} == {"p-2", "p-4", "p-5"}
     assert "the paper gives its oversight as 'TBC'" in found["p-4"].reasons
     assert not any(f.rule == "G8" for f in found.values())
+
+
+NOT_YET = ["TBC", "tbc.", "T.B.C.", "TBA", "TBD by the Senior Management Team", "To be confirmed (Q3)",
+           "To be agreed at the Strategic Board", "To be determined by the new Chief Executive", "Not yet established",
+           "Yet to be agreed", "N/A", "n/a", "Not applicable", "None identified", "Nil", "Awaiting decision",
+           "Pending review", "Under development", "To follow", "Unknown", "xx", "-", "—", "?", "..."]
+
+
+def test_oversight_not_named_yet_makes_no_meeting_source_or_link(tmp_path, store):
+    """However a paper says oversight is not settled, the commitment keeps no oversight (so G7 finds it and
+    quotes the words); beside a named meeting the words are dropped; a ref after them is still a link."""
+    rows = [f"| {i} | Commitment number {i} | {cell} |" for i, cell in enumerate(NOT_YET, 1)]
+    n = len(NOT_YET)
+    rows += [f"| {n + 1} | Keep the custody suites safe | Custody Scrutiny Board; TBC |",
+             f"| {n + 2} | Review stop and search | n/a – see {n + 1} |",
+             f"| {n + 3} | Cut vehicle crime | Resources Board and tbc |"]
+    path = tmp_path / "programme.md"
+    path.write_text("# Eastmoor PCC assurance programme\n\n| Ref | Commitment | Oversight mechanism |\n|---|---|---|\n"
+                    + "\n".join(rows) + "\n", encoding="utf-8")
+    parsed = parse_paths([path], options=P)
+    assert not parsed.errors, parsed.errors
+    kinds = {p.node.id: p.node.kind for p in parsed.nodes}
+    assert {i for i, k in kinds.items() if k != "Commitment"} == {"custody-scrutiny-board", "resources-board"}
+    _, edges = graph(parsed)
+    assert edges == {("custody-scrutiny-board", "OVERSEES", f"p-{n + 1}"),
+                     ("resources-board", "OVERSEES", f"p-{n + 3}"), (f"p-{n + 2}", "LINKED_TO", f"p-{n + 1}")}
+    assert by_id(parsed)["p-6"].oversight_text == "To be confirmed (Q3)"
+    assert load([path], store, options=P).ok
+    g7 = {f.node_id: f for f in analyse(store, as_of=dt.date(2025, 1, 1)).findings if f.rule == "G7"}
+    assert set(g7) == {f"p-{i}" for i in range(1, n + 1)}
+    assert "the paper gives its oversight as 'Awaiting decision'" in g7["p-16"].reasons
+
+
+@pytest.mark.parametrize(("cell", "pieces"), [
+    ("Police and Crime Panel", ["Police and Crime Panel"]),
+    ("Audit and Risk Committee", ["Audit and Risk Committee"]),
+    ("Health and Wellbeing Board and LCJB", ["Health and Wellbeing Board", "LCJB"]),
+    ("Safer Roads Partnership and Performance and Accountability Board",
+     ["Safer Roads Partnership", "Performance and Accountability Board"]),
+    ("PCC and Chief Constable joint briefing and CCAM", ["PCC and Chief Constable joint briefing", "CCAM"]),
+    ("KPI monitoring & Police and Crime Panel", ["KPI monitoring", "Police and Crime Panel"]),
+    ("Internal audit and Audit and Standards Committee", ["Internal audit", "Audit and Standards Committee"]),
+    ("Finance and Resources Board and the Victims and Witnesses Group",
+     ["Finance and Resources Board", "Victims and Witnesses Group"]),
+    ("Briefings and Digital Programme Board", ["Briefings", "Digital Programme Board"]),
+    ("Chief Constable and PCC", ["Chief Constable and PCC"]),
+])
+def test_and_splits_a_cell_only_between_whole_mechanisms(cell, pieces):
+    assert [c[0] for c in split_mechanisms(cell)] == pieces

@@ -57,14 +57,25 @@ GENERIC_REF_WORDS = frozenset({"action", "actions", "objective", "objectives", "
 _MARKER_KEY = re.compile(r"(?<![*#†‡^])([*#†‡^]++)\s*+(?:=|:|-|–|denotes|indicates|means)?\s*+([^*#†‡^]+)")
 
 
-_PLACEHOLDER = re.compile(r"^(?:to\s+be\s+(?:determined|agreed|confirmed|decided|identified|established|"
-                          r"developed|arranged)\b.*|tbc|tbd|tba|t\.b\.[cda]\.?|not\s+yet\s+(?:agreed|decided|known|"
-                          r"determined)|n/?a|none|nil|pending|under\s+review|-+|–|—|\?+)\.?$", re.I)
+# Words that say no oversight is named yet. They may stand alone or lead a qualifier ('TBC – awaiting the new
+# governance', 'To be determined by the Chief Executive'), which never names the oversight itself.
+_NOT_YET = (r"(?:(?:to|yet\s+to|still\s+to|not\s+yet|being|has\s+yet\s+to)\s+(?:be\s+)?(?:determined|agreed|confirmed|"
+            r"decided|identified|established|developed|arranged|known|defined|finali[sz]ed|in\s+place|set(?:\s+up)?|"
+            r"appointed|scheduled|allocated|assigned|put\s+in\s+place|created)"
+            r"|tb[acde]|t\.b\.[acde]\.?|n/?a|n\.a\.|not\s+applicable|not\s+known|unknown|not\s+set|unassigned|"
+            r"none|nil|no\s+oversight|pending|awaiting|under\s+(?:review|development|discussion|consideration)|"
+            r"in\s+development|to\s+follow)")
+_PLACEHOLDER = re.compile(rf"^(?:{_NOT_YET}\b(?P<rest>.*)|x{{2,}}|[-–—?.…\s]+)$", re.I)
+_TENTATIVE = re.compile(rf"(?<!\s)\s*+[(\[]\s*+(?:{_NOT_YET}|provisional|proposed|tentative)\s*+[)\]]\s*+$", re.I)
 
 
 def placeholder(cell: str) -> bool:
-    """An oversight cell that names no oversight yet: 'To be determined', 'TBC', 'To be agreed', '-', 'n/a'."""
-    return bool(_PLACEHOLDER.match(one_line(cell).strip()))
+    """An oversight cell (or one mechanism of it) that names no oversight yet: 'To be determined', 'TBC',
+    'To be agreed', 'n/a', 'None identified', 'Awaiting decision', 'TBD by SMT', '-', '?'. What follows
+    the words qualifies them ('To be agreed at the Strategic Board' names who decides, not who oversees);
+    only a ref after them ('n/a – see 1.2') is read."""
+    m = _PLACEHOLDER.match(one_line(cell).strip())
+    return m is not None and not _REFERS.match((m["rest"] or "").strip(" -–—:;,("))
 
 
 def canonical_ref(ref: str) -> str:
@@ -222,14 +233,20 @@ class Oversight:
         if _ABOVE.match(text) and previous:
             add_edges(self.parsed, origin, [(target, "LINKED_TO", previous)], column)
             return [f"as above: linked to {previous}"]
-        if m := _REFERS.match(one_line(text)):
-            inside, outside = refs.resolve(m["rest"])
-            if inside and not outside:
-                add_edges(self.parsed, origin, [(target, "LINKED_TO", i) for i in inside if i != target], column)
-                return [f"refers to {', '.join(inside)}: linked"]
+        if self._refers(text, target, origin, column, refs, said):
+            return said
         for chain in split_mechanisms(self._protect(text), self.known):
             made: list[tuple[str, str]] = []  # (kind, id) along a '>' chain
             for piece in chain:
+                if placeholder(piece):
+                    said.append(f"{one_line(piece)!r}: no oversight named yet")
+                    continue
+                if self._refers(piece, target, origin, column, refs, said):
+                    continue
+                if tentative := _TENTATIVE.search(piece):
+                    piece = piece[:tentative.start()]
+                    self.parsed.warn(origin, "oversight named as not yet confirmed: linked as written",
+                                     column, one_line(piece + tentative[0]))
                 made.append(self._one(piece, target, origin, column, frequency, said))
             meetings = [i for k, i in made if k == "Meeting"]
             for n, (kind, node_id) in enumerate(made):
@@ -239,6 +256,18 @@ class Oversight:
                 elif kind == "AssuranceSource" and len(set(meetings)) == 1 and n == len(made) - 1 and len(made) > 1:
                     pass  # a source named after the only meeting of its chain reports nowhere in particular
         return said
+
+    def _refers(self, text: str, target: str, origin: Origin, column: str, refs: Refs, said: list[str]) -> bool:
+        """'See 1.2', 'Refer to 2.1 and 2.3': LINKED_TO those rows of this paper, which give the oversight."""
+        m = _REFERS.match(one_line(text))
+        if m is None:
+            return False
+        inside, outside = refs.resolve(m["rest"])
+        if not inside or outside:
+            return False
+        add_edges(self.parsed, origin, [(target, "LINKED_TO", i) for i in inside if i != target], column)
+        said.append(f"refers to {', '.join(inside)}: linked")
+        return True
 
     def known(self, name: str) -> Meeting | str | None:
         """A meeting of the glossary, or a name the paper spells out as one of its abbreviations."""
@@ -344,12 +373,6 @@ def _line(mechanism: str) -> int | None:
     return None
 
 
-def _is_mechanism(text: str, known) -> bool:
-    t = text.strip()
-    return bool(t) and (known(t) is not None or bool(MEETING_WORDS.search(t)) or _line(t) is not None
-                        or bool(_ACRONYM.match(t)))
-
-
 def split_mechanisms(cell: str, known=lambda _: None) -> list[list[str]]:
     """Chains of mechanisms: lines, ';', ',' and full stops separate; '>' chains one to the next;
     'and' / '&' separate only when both sides are mechanisms on their own and the whole is not
@@ -368,39 +391,55 @@ def split_mechanisms(cell: str, known=lambda _: None) -> list[list[str]]:
 
 
 def _split_and(piece: str, known) -> list[str]:
-    """'A and B' is two mechanisms only where the words on each side of that 'and' stand as one: a meeting
-    of the glossary or an abbreviation the paper spells out, a name that ends in a meeting word, or a kind
-    of assurance ('briefings'); otherwise the words stay together ('PCC and Chief Constable joint
-    briefing and CCAM' is a briefing and CCAM; 'Police and Crime Panel' is one name)."""
+    """'A and B and C' cut at the fewest 'and's that leave each side a mechanism of its own (a meeting of
+    the glossary or the paper's abbreviations, a name ending in a meeting word, an abbreviation, a kind of
+    assurance), never joining across a part that ends one ('... Board and', '... joint briefing and'):
+    'Safer Roads Partnership and Performance and Accountability Board' is two meetings, 'PCC and Chief
+    Constable joint briefing and CCAM' a briefing and CCAM, 'Police and Crime Panel' one name."""
     if known(piece) is not None:
         return [piece]
-    parts = [p.strip() for p in re.split(r"(?<!\s)\s++(?:and|&)\s++", piece) if p.strip()]
-    if len(parts) < 2:
+    bits = re.split(r"(?<!\s)(\s++(?:and|&)\s++)", piece)
+    parts, joins = [p.strip() for p in bits[::2]], bits[1::2]
+    if len(parts) < 2 or not all(parts):
         return [piece]
-    # 'Joint Audit and Risk Committee', 'Police and Crime Panel': a short name whose last part is one
-    # topic word and a meeting word is one meeting, not two mechanisms.
-    last = parts[-1].split()
-    if (len(parts) == 2 and len(last) == 2 and MEETING_WORDS.search(last[-1]) and len(parts[0].split()) <= 2
-            and not MEETING_WORDS.search(parts[0]) and known(parts[0]) is None and not _ACRONYM.match(parts[0])):
+    best: list[list[str] | None] = [[]] + [None] * len(parts)  # best[j]: the fewest pieces of parts[:j]
+    for j in range(1, len(parts) + 1):
+        for i in range(max(0, j - _SPAN), j):  # a name holds a few 'and's at most: the work stays linear
+            before = best[i]
+            if before is None or any(_ends_one(p, known) for p in parts[i:j - 1]):
+                continue
+            text = parts[i] + "".join(joins[k] + parts[k + 1] for k in range(i, j - 1))
+            if _whole(text, known) and (best[j] is None or len(before) + 1 < len(best[j] or ())):
+                best[j] = [*before, text]
+    found = best[-1]
+    if not found or len(found) == 1:
         return [piece]
-    out = [parts[0]]
-    for part in parts[1:]:
-        if _stands(out[-1].rsplit(" and ", 1)[-1], known) and _stands(part, known):
-            out.append(part)
-        else:
-            out[-1] = f"{out[-1]} and {part}"
-    return out
+    return [re.sub(r"^the\s+", "", p, flags=re.I) for p in found]
 
 
-def _stands(text: str, known) -> bool:
-    """Whether words on one side of an 'and' name a mechanism on their own."""
+_SPAN = 6
+
+
+def _whole(text: str, known) -> bool:
+    """Words that can be one mechanism: a known meeting, a name ending in a meeting word, an abbreviation
+    or a placeholder, or a kind of assurance."""
     t = text.strip()
-    if known(t) is not None:
-        return True
-    if _ACRONYM.match(t):
-        return False  # an abbreviation the paper does not spell out ('PCC') may be part of a name
     words = t.split()
-    return (len(words) >= 2 and bool(MEETING_WORDS.search(words[-1])) and t[:1].isupper()) or _line(t) is not None
+    return bool(words) and (known(t) is not None or placeholder(t) or bool(MEETING_WORDS.search(words[-1]))
+                            or bool(_ACRONYM.match(t)) or _line(t) is not None)
+
+
+def _ends_one(part: str, known) -> bool:
+    """A part no name goes on past: a known meeting or placeholder, words ending in a meeting word, a kind
+    of assurance written in lower case ('joint briefing', 'KPI monitoring') or in the plural ('Briefings');
+    'Audit', 'Performance' and 'PCC' may open a name ('Audit and Risk Committee')."""
+    words = part.split()
+    if known(part) is not None or placeholder(part) or MEETING_WORDS.search(words[-1]):
+        return True
+    if _line(part) is None:
+        return False
+    return (len(words) >= 2 and words[-1].islower()) or (len(words) == 1 and words[0].lower().endswith("s")
+                                                         and not _ACRONYM.match(words[0]))
 
 
 def abbreviations(pairs: list[tuple[str, str]]) -> dict[str, str]:
