@@ -267,3 +267,54 @@ def test_oversight_not_named_yet_makes_no_meeting_source_or_link(tmp_path, store
 ])
 def test_and_splits_a_cell_only_between_whole_mechanisms(cell, pieces):
     assert [c[0] for c in split_mechanisms(cell)] == pieces
+
+
+def test_refs_that_start_again_under_each_section_or_line_across_the_table(tmp_path):
+    """'1, 2' under Objective A and again under Objective B, or 'AFI 1' under each inspection named in a
+    line across the table (in bold): each id takes its section's code or the line first, and says so."""
+    header = "| No. | Action | Lead | Target date | RAG |\n|---|---|---|---|---|\n"
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Upton OPCC delivery plan\n\n## Objective A: Safer streets\n\n" + header +
+                    "| 1 | Open two contact points | JB | 31/03/2025 | G |\n| 2 | Survey residents | AK | 30/09/2024 | A |"
+                    "\n\n## Objective B: Support victims\n\n" + header +
+                    "| 1 | Refresh the needs assessment | AK | 30/06/2024 | R |\n", encoding="utf-8")
+    tracker = tmp_path / "tracker.md"
+    tracker.write_text("# HMICFRS recommendations\n\n| Ref | Recommendation | Lead | Deadline | Status |\n"
+                       "|---|---|---|---|---|\n| **PEEL 2023** | | | | |\n"
+                       "| AFI 1 | Improve call answering | ACC | 31/03/2024 | Open |\n"
+                       "| **Custody inspection 2024** | | | | |\n"
+                       "| AFI 1 | Improve custody records | Ch Supt | 31/12/2024 | Open |\n"
+                       "| Rec 1 | Fix the cell call bells | Ch Supt | 30/09/2024 | Closed |\n", encoding="utf-8")
+    parsed = parse_paths([plan], options=P)
+    assert not parsed.errors, parsed.errors
+    assert {i for i, n in by_id(parsed).items() if n.kind == "Action"} == {"p-A-1", "p-A-2", "p-B-1"}
+    assert any("refs start again" in w.message for w in parsed.warnings)
+    parsed = parse_paths([tracker], options=P)
+    assert not parsed.errors, parsed.errors
+    n = by_id(parsed)
+    assert set(n) == {"p-PEEL-2023-AFI1", "p-custody-inspection-2024-AFI1", "p-custody-inspection-2024-Rec1"}
+    assert n["p-PEEL-2023-AFI1"].notes == "PEEL 2023"
+
+
+def test_running_heads_repeated_on_every_page_are_dropped_and_rows_never_lost_silently(tmp_path):
+    """A running head or foot ending in its page number set apart ('Upton OPCC | Delivery Plan     2'),
+    on each page, is no line of the paper; one the loader cannot tell from text ends the table, and the
+    rows under it that were not read are named in a warning."""
+    rows = ["1.1     Open two contact points          JB       31/03/2025",
+            "1.2     Survey residents                 AK       30/09/2024",
+            "1.3     Refresh the needs assessment     AK       30/06/2024",
+            "1.4     Fund an advocate                 LT       31/12/2024"]
+    head = "Ref     Action                           Lead     Target"
+    paged = [head, rows[0], rows[1], "Upton OPCC | Delivery Plan | Quarter 2 update             2", rows[2],
+             "Upton OPCC | Delivery Plan | Quarter 2 update             3", rows[3]]
+    path = tmp_path / "paged.txt"
+    path.write_text("\n".join(["Upton OPCC delivery plan 2024/25", "", *paged]), encoding="utf-8")
+    parsed = parse_paths([path], options=P)
+    titles = {"Open two contact points", "Survey residents", "Refresh the needs assessment", "Fund an advocate"}
+    assert not parsed.errors and {n.title for n in by_id(parsed).values()} == titles
+    once = [head, rows[0], rows[1], "Upton OPCC | Delivery Plan | Quarter 2 update             2", rows[2], rows[3]]
+    path.write_text("\n".join(["Upton OPCC delivery plan 2024/25", "", *once]), encoding="utf-8")
+    parsed = parse_paths([path], options=P)
+    read = {n.title for n in by_id(parsed).values()}
+    assert read >= {"Open two contact points", "Survey residents"}
+    assert read == titles or any("2 row(s) with a ref were not read" in w.message for w in parsed.warnings)

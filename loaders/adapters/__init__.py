@@ -121,6 +121,11 @@ def read_register(doc: Document, parsed: ParsedMap, options: ReadOptions) -> Fil
         say(table.origin, f"this table ({len(table.rows)} rows, {table.width} columns) looks like a register but "
                           "none of its rows was read: no row of it is a header of a known layout. Name its columns "
                           "with --columns 'HEADER=field,...'", value=" | ".join(c for c in table.rows[0] if c)[:120])
+    if ex.unread and ex.rows(name):
+        rows = ", ".join(str(o.row) for o in ex.unread[:10]) + (" ..." if len(ex.unread) > 10 else "")
+        parsed.warn(ex.unread[0], f"{len(ex.unread)} row(s) with a ref were not read (rows {rows}): a line before "
+                                  "them was taken to end their table; if it is a running head or foot, delete it "
+                                  "or repeat the header above them")
     _impossible_dates(doc, parsed)
     told: set[tuple[str, ...]] = set()
     for cm in ex.maps:

@@ -44,7 +44,8 @@ def build(ex: Extraction, b: Build) -> None:
     risks = listed_risks(ex, b)
     made: list[tuple[Node, Record]] = []
     theme: str | None = None
-    for record in ex.rows(NAME):
+    records = ex.rows(NAME)
+    for record, own in zip(records, b.own_refs(records), strict=True):
         values = record.values
         title = one_line(values.get("title", ""))
         theme = one_line(values["theme"]) if values.get("theme") else theme  # a theme cell stands on its first row
@@ -54,7 +55,7 @@ def build(ex: Extraction, b: Build) -> None:
         if title[0].islower():
             b.parsed.warn(record.origin, "commitment starts in lower case; its beginning may be cut off",
                           b.column("title"), title)
-        ref = b.own_ref(values.get("ref", "")) or None
+        ref = own or None
         notes = "; ".join(p for p in (
             f"Supporting activity: {one_line(values['activity'])}" if values.get("activity") else "",
             f"Risk register items: {one_line(values['risks'])}" if values.get("risks") else "") if p)

@@ -66,9 +66,10 @@ def build(ex: Extraction, b: Build) -> None:
             commitments[id(section)] = node.id
     themes: dict[str, str] = {}
     made: list[tuple[Node, Record]] = []
-    for record in ex.rows(NAME):
+    records = ex.rows(NAME)
+    for record, own in zip(records, b.own_refs(records), strict=True):
         parent = _parent(record.section, record.theme, commitments, themes, b, record.origin)
-        ref = b.own_ref(record.values.get("ref", "")) or None
+        ref = own or None
         aid = b.ident(ref) if ref else f"{parent or b.ident('action')}-{len(made) + 1}"
         if not ref:
             b.parsed.warn(record.origin, f"action row has no ref; given the id {aid}", b.column("ref"))

@@ -49,7 +49,9 @@ _FACT = re.compile(r"(?:^|(?<=[;|–-])\s*)(?P<label>(?:current\s+|residual\s+|n
                    r"(?:risk\s+)?owner|inherent\s+(?:risk\s+)?(?:score|rating)|target\s+(?:risk\s+)?(?:score|rating))\s*[:=|\-–]\s*"
                    r"(?P<value>[^;–|]+?)\s*(?=$|[;|]|\s[–-]\s)", re.I)
 _LEADING_REF = re.compile(r"^((?:[A-Z]{1,2}\.?)?\d{1,2}(?:\.\d{1,2})+\.?|[A-Z]\.\d{1,2}\.?)\s+(\S.*)$", re.S)
-_KEY_LINE = re.compile(r"^(?:key\s*[:\-]?\s*)?[*#†‡^]+\s*[=:\-–]?\s*[A-Za-z]", re.I)
+_KEY_LINE = re.compile(r"^(?!(\*\*?|__?)[^*_]+\1\s*$)(?:key\s*[:\-]?\s*)?[*#†‡^]+\s*[=:\-–]?\s*[A-Za-z]",
+                       re.I)  # not '**PEEL 2023**', a line in bold
+_BARE_REF = re.compile(r"^[A-Za-z]{0,4}[ .]?\d{1,3}(?:\.\d{1,3})*[a-z]?\.?$")  # 'AFI 3', '1.2a', 'SR1'; not 'PEEL 2023'
 _SEPARATOR = re.compile(r"^[-=_*~.·•\s]+$")
 SINGLE_LINE = ("title", "ref", "owner", "sponsor", "target", "name", "frequency", "status", "chair")
 
@@ -110,6 +112,7 @@ class Record:
     merged: list[Origin] = field(default_factory=list)
     parts: list[dict[str, str]] = field(default_factory=list)  # the values of each row merged into it, in order
     columns: dict[str, int] = field(default_factory=dict)  # field -> column it was read from
+    group: str | None = None  # the last line across the table above it ('PEEL 2023'), where refs may start again
 
 
 @dataclass
@@ -124,6 +127,7 @@ class Extraction:
     merged: list[tuple[Origin, Origin, str]] = field(default_factory=list)  # (row, into row, why)
     texts: list[Text] = field(default_factory=list)
     headers_seen: list[str] = field(default_factory=list)  # first rows of tables no layout recognised
+    unread: list[Origin] = field(default_factory=list)  # rows with a ref, under no header, in a table otherwise read
     subject: str | None = None  # a cover sheet's "Subject | ..." row
     errors: list[tuple[Origin, str]] = field(default_factory=list)  # the user's mapping cannot be followed
     read: set[int] = field(default_factory=set)  # ids of the document's tables some row of which was read
@@ -197,6 +201,7 @@ class Engine:
         self.map: ColumnMap | None = None
         self.section: Section | None = None
         self.theme: str | None = None
+        self.group: str | None = None  # the last line across the current table
         self.awaiting_title: Section | None = None
         self.last: Record | None = None
 
@@ -470,7 +475,7 @@ class Engine:
                     self.out.skipped.append((origin, "header row repeated"))
                     self.map = header
                     continue
-                self.map = header
+                self.map, self.group = header, None
                 self.out.maps.append(header)
                 continue
             first = filled[0]
@@ -496,14 +501,17 @@ class Engine:
                     self.awaiting_title.title, self.awaiting_title = one_line(first), None
                 elif len(filled) >= 2 and not found_header and i == 0:
                     self.out.headers_seen.append(" | ".join(one_line(c) for c in filled)[:200])
+                elif len(filled) >= 2 and id(table) in self.out.read and looks_like_ref(row[0]):
+                    self.out.unread.append(origin)  # a row like those read, after the table was taken to end
                 continue
             if self.awaiting_title is not None and len(filled) == 1:  # the title on the line after its section
                 self.awaiting_title.title, self.awaiting_title = one_line(first), None
                 continue
             if len(filled) == 1 and self._across(row):
                 self.out.skipped.append((origin, "a line across the table, not a row of it"))
-                self.out.texts.append(Text(one_line(first), origin))  # a list may follow a table on its sheet
-                self.last = None
+                line = re.sub(r"^(\*\*?|__?)(.+)\1$", r"\2", one_line(first))  # '**PEEL 2023**' in bold
+                self.out.texts.append(Text(line, origin))  # a list may follow a table on its sheet
+                self.last, self.group = None, line
                 continue
             if self._not_a_ref(row):
                 self.out.skipped.append((origin, "its ref cell holds no ref, where the rows above had refs: the "
@@ -533,7 +541,7 @@ class Engine:
         j = next(k for k, c in enumerate(row) if c.strip())
         read = {c for m in self.map.mapped for c in m.columns}
         return (j in (index.get(layout.ref or ""), index.get("theme")) or (j == 0 and j not in read)) and \
-            not looks_like_ref(row[j])
+            not _BARE_REF.match(row[j].strip())
 
     def _is_data(self, row: list[str]) -> bool:
         """A row under a header whose ref column holds a ref is data, whatever its words say."""
@@ -541,7 +549,9 @@ class Engine:
             return False
         layout = self._layout(self.map.layout)
         col = self.map.index().get(layout.ref or "")
-        return col is not None and col < len(row) and looks_like_ref(row[col])
+        alone = sum(1 for c in row if c.strip()) == 1  # 'PEEL 2023' alone on its row heads a group of rows
+        return col is not None and col < len(row) and looks_like_ref(row[col]) and not (
+            alone and not _BARE_REF.match(row[col].strip()))
 
     def map_key(self) -> str:
         return self._layout(self.map.layout).key if self.map else "title"
@@ -662,7 +672,7 @@ class Engine:
         if not values.get(layout.key) and not (layout.ref and values.get(layout.ref)):
             self.out.skipped.append((origin, f"no {layout.key} and nothing above to continue"))
             return
-        record = Record(layout.name, values, origin, self.section, self.theme, parts=[dict(values)],
+        record = Record(layout.name, values, origin, self.section, self.theme, parts=[dict(values)], group=self.group,
                         columns=self.map.index())
         self.out.records.append(record)
         self.out.read.add(id(table))

@@ -106,6 +106,21 @@ class Build:
             return words[0] + words[1]
         return " ".join(words)
 
+    def own_refs(self, records: list[Record]) -> list[str]:
+        """Each row's own ref; where refs start again under each section or line across the table ('1, 2'
+        under Objective A and again under Objective B), the section's code or the line comes first: 'A-1'."""
+        refs = [self.own_ref(r.values.get("ref", "")) for r in records]
+        filled = [x for x in refs if x]
+        if len(set(filled)) == len(filled):
+            return refs
+        scoped = [f"{scope}-{ref}" if ref and (scope := _scope(r)) else ref
+                  for r, ref in zip(records, refs, strict=True)]
+        changed = [x for x, y in zip(scoped, refs, strict=True) if x != y]
+        if changed:
+            self.parsed.warn(records[0].origin, f"refs start again under each section: each id has its section's "
+                                                f"code first (e.g. {changed[0]})", self.column("ref"))
+        return scoped
+
     def section_id(self, section: Section) -> str:
         return self.ident(("R" if section.kind == "risk" else "") + canonical_ref(section.code))
 
@@ -129,6 +144,12 @@ class Build:
         if cell:
             self.oversight.resolve(cell, node_id, record.origin, self.column("mechanism"), self.refs,
                                    one_line(record.values.get("frequency", "")), previous)
+
+
+def _scope(record: Record) -> str | None:
+    if record.section is not None:
+        return canonical_ref(record.section.code)
+    return re.sub(r"[^\w.]+", "-", record.group).strip("-") if record.group else None
 
 
 _LISTED_RISK = re.compile(r"^\s*(?:[•·*–-]\s*)?([A-Z]{1,4}\s?\d{1,3})\s*[:.–—-]?\s+([A-Za-z].{3,})$")

@@ -48,7 +48,7 @@ def _report_key(record: Record, carried: str | None) -> tuple[str | None, str | 
     if record.section is not None and record.section.kind == "report":
         s = record.section
         return re.sub(r"[^\w.]+", "-", s.code).strip("-"), f"Report {s.code}: {s.title}".strip(": ")
-    name = one_line(record.values.get("report", "")) or carried
+    name = one_line(record.values.get("report", "")) or carried or record.group
     if not name:
         return None, None
     code = re.match(r"^([A-Z]{0,5}\s?\d{2,4}(?:[/\-.]\d{1,3})*)\b", name)

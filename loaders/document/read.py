@@ -71,9 +71,14 @@ def text_document(file: str, text: str) -> Document:
     doc = Document(file)
     markdown = file.lower().endswith(".md") or any(_RULE.match(line) and "|" in line for line in text.splitlines())
     blank = empty = False  # a blank or rule line came before; a blank line did (it ends a table)
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    for line in lines:
+        check_line(line)  # before any pattern reads them
+    running = _running_lines(lines)
+    for number, line in enumerate(lines, 1):
         origin = Origin(file, None, number)
-        check_line(line)
+        if number in running:
+            continue
         if not line.strip() or _RULE.match(line) and "-" in line:
             blank, empty = True, empty or not line.strip()
             continue
@@ -101,6 +106,22 @@ def text_document(file: str, text: str) -> Document:
         if body and not is_page_number(body):
             doc.blocks.append(Text(body, origin, level, _words(line), 2, gap))
     return doc
+
+
+_PAGE_AT_END = re.compile(r"(?:\s{2,}+|\t|\s[|–-]\s++)(\d{1,4})\s*+$")
+
+
+def _running_lines(lines: list[str]) -> set[int]:
+    """Numbers of the lines that are a running head or foot: the same words (digits aside) on two or more
+    lines, each ending in a different number set apart from them ('Upton OPCC | Delivery Plan      2'); not
+    headings ('Objective 1', 'Objective 2')."""
+    seen: dict[str, list[tuple[int, str]]] = {}
+    for number, line in enumerate(lines, 1):
+        m = _PAGE_AT_END.search(line[-40:]) if not line.lstrip().startswith("#") else None
+        text = line[:len(line) - len(line[-40:]) + m.start()] if m else ""
+        if m and len(re.findall(r"[A-Za-z]{2,}", text)) >= 3:
+            seen.setdefault(" ".join(re.sub(r"\d+", "#", text).split()), []).append((number, m[1]))
+    return {number for found in seen.values() if len({n for _, n in found}) == len(found) > 1 for number, _ in found}
 
 
 def _words(line: str) -> tuple[Word, ...]:
