@@ -275,8 +275,8 @@ def test_refs_that_start_again_under_each_section_or_line_across_the_table(tmp_p
     header = "| No. | Action | Lead | Target date | RAG |\n|---|---|---|---|---|\n"
     plan = tmp_path / "plan.md"
     plan.write_text("# Upton OPCC delivery plan\n\n## Objective A: Safer streets\n\n" + header +
-                    "| 1 | Open two contact points | JB | 31/03/2025 | G |\n| 2 | Survey residents | AK | 30/09/2024 | A |"
-                    "\n\n## Objective B: Support victims\n\n" + header +
+                    "| 1 | Open two contact points | JB | 31/03/2025 | G |\n"
+                    "| 2 | Survey residents | AK | 30/09/2024 | A |\n\n## Objective B: Support victims\n\n" + header +
                     "| 1 | Refresh the needs assessment | AK | 30/06/2024 | R |\n", encoding="utf-8")
     tracker = tmp_path / "tracker.md"
     tracker.write_text("# HMICFRS recommendations\n\n| Ref | Recommendation | Lead | Deadline | Status |\n"
