@@ -318,3 +318,28 @@ def test_running_heads_repeated_on_every_page_are_dropped_and_rows_never_lost_si
     read = {n.title for n in by_id(parsed).values()}
     assert read >= {"Open two contact points", "Survey residents"}
     assert read == titles or any("2 row(s) with a ref were not read" in w.message for w in parsed.warnings)
+
+
+def test_header_names_one_space_apart_are_cut_where_the_cells_below_start(tmp_path):
+    """'Exec Sponsor Target' over cells that start under 'Target' is two columns, whatever the names; rows
+    set close together are rows, not one row wrapped, when each opens with its own ref; the rows of a
+    later section without the header are read; a row under no header is never dropped silently."""
+    lines = ["Pennbury OPCC delivery plan 2024-25", "", "Objective 1: Keep people safe", "",
+             "Ref   Action                            Exec Sponsor Target     Lead    RAG",
+             "1.1   Open two contact points           PCC          31/03/25   JB      G",
+             "1.2   Survey residents about policing   CEO          30/09/24   AK      A", "",
+             "Objective 2: Support victims", "",
+             "2.1   Refresh the needs assessment      CEO          30/06/24   AK      R", "",
+             "Notes. This plan was agreed by the Board in June and is reviewed each quarter by the Chief Executive.",
+             "The following actions were added in September; they are tracked by the Chief Executive.",
+             "Further actions will be added as the plan develops.", "The Board will be told of each.", "",
+             "2.2   Fund an advocate                  PCC          31/12/24   LT      G"]
+    path = tmp_path / "plan.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    parsed = parse_paths([path], options=P)
+    assert not parsed.errors, parsed.errors
+    n = by_id(parsed)
+    assert (n["p-1.1"].sponsor, n["p-1.1"].target_date) == ("PCC", dt.date(2025, 3, 31))
+    assert (n["p-1.2"].sponsor, n["p-1.2"].target_date) == ("CEO", dt.date(2024, 9, 30))
+    assert n["p-2.1"].title == "Refresh the needs assessment"
+    assert "p-2.2" in n or any("row(s) with a ref were not read (rows 18)" in w.message for w in parsed.warnings)

@@ -255,7 +255,7 @@ class Engine:
             j += 1
         if not lines:
             return None
-        starts = _column_starts(cells, [ln for ln in lines if id(ln) not in across], head.gutter)
+        starts = _column_starts(cells, [ln for ln in lines if id(ln) not in across], head.gutter, head.words)
         grouped = any(line.gap for line in lines[1:])
         table = Table([_cut(head, starts)], [head.origin])
         for line in lines:
@@ -267,7 +267,8 @@ class Engine:
             joined = [join_wrapped(a, b) for a, b in zip(table.rows[-1], cut, strict=False)]
             if len(table.rows) == 1 and not line.gap and self._header_fit(joined) > self._header_fit(table.rows[0]):
                 table.rows[0] = joined  # the header's own cells wrapped ('Current Status of' / 'Action')
-            elif grouped and not line.gap and len(table.rows) > 1:  # a wrapped line of the row above
+            elif grouped and not line.gap and len(table.rows) > 1 and not (
+                    cut[0] and table.rows[-1][0] and looks_like_ref(cut[0])):  # a wrapped line of the row above
                 table.rows[-1] = joined
             else:
                 table.rows.append(cut)
@@ -340,6 +341,9 @@ class Engine:
 
     def _text(self, block: Text) -> None:
         self.out.texts.append(block)
+        cells = block.cells()
+        if len(cells) >= 3 and self.out.read and looks_like_ref(cells[0][1]):
+            self.out.unread.append(block.origin)  # laid out like the rows read, but under no header
         if len(block.text) > 120 and self._run_together(block):
             return
         if self.awaiting_title is None and len(block.text) <= 200 and self._risk_facts(block.text):
@@ -815,17 +819,25 @@ def _split_names(words: list, names: set[str]) -> list[tuple[float, str]] | None
     return None
 
 
-def _column_starts(header: list[tuple[float, str]], lines: list[Text], gutter: float) -> list[float]:
-    """Where columns start: the header's cells, and a place left of or between them where cells of
-    two or more lines start (a column whose header cell is blank, such as the refs)."""
+def _column_starts(header: list[tuple[float, str]], lines: list[Text], gutter: float,
+                   words: tuple = ()) -> list[float]:
+    """Where columns start: the header's cells, a place left of or between them where cells of two or
+    more lines start (a column whose header cell is blank, such as the refs), and a word of a header
+    cell where cells of two or more lines start under it (names set one space apart: 'Exec Sponsor
+    Target' over 'PCC   31/03/25' is two columns)."""
     starts = [x for x, _ in header]
+    inner = [w.x0 for w in words if all(abs(w.x0 - s) > gutter for s in starts)]
     seen: dict[float, int] = {}
     for line in lines:
         for x, _ in line.cells():
-            if all(abs(x - s) > gutter for s in starts) and (x < starts[0] or not _inside(x, header, gutter)):
-                key = round(x / max(gutter, 1))
-                seen[key] = seen.get(key, 0) + 1
-    extra = [k * max(gutter, 1) for k, n in seen.items() if n >= 2]
+            if all(abs(x - s) > gutter for s in starts):
+                at = next((w for w in inner if abs(x - w) <= gutter / 2), None)
+                if at is not None:
+                    seen[at] = seen.get(at, 0) + 1
+                elif x < starts[0] or not _inside(x, header, gutter):
+                    key = round(x / max(gutter, 1)) * max(gutter, 1)
+                    seen[key] = seen.get(key, 0) + 1
+    extra = [k for k, n in seen.items() if n >= 2]
     return sorted(starts + extra)
 
 
