@@ -152,8 +152,8 @@ def _scope(record: Record) -> str | None:
     return re.sub(r"[^\w.]+", "-", record.group).strip("-") if record.group else None
 
 
-_LISTED_RISK = re.compile(r"^\s*(?:[•·*–-]\s*)?([A-Z]{1,4}\s?\d{1,3})\s*[:.–—-]?\s+([A-Za-z].{3,})$")
-_RISK_CODE = re.compile(r"\b([A-Z]{1,4})\s?(\d{1,3})(?:\s*(?:[–-]|to)\s*(?:\1)?\s?(\d{1,3}))?\b")
+_LISTED_RISK = re.compile(r"^\s*+(?:[•·*–-]\s*+)?([A-Z]{1,4}\s?\d{1,3})(?:\s*+[:.–—-])?\s++([A-Za-z].{3,})$")
+_RISK_CODE = re.compile(r"\b([A-Z]{1,4})\s?(\d{1,3})(?:\s*+(?:[–-]|to)\s*+(?:\1)?\s?(\d{1,3}))?\b")
 
 
 def listed_risks(ex: Extraction, b: Build) -> dict[str, str]:
