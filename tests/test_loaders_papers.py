@@ -343,3 +343,31 @@ def test_header_names_one_space_apart_are_cut_where_the_cells_below_start(tmp_pa
     assert (n["p-1.2"].sponsor, n["p-1.2"].target_date) == ("CEO", dt.date(2024, 9, 30))
     assert n["p-2.1"].title == "Refresh the needs assessment"
     assert "p-2.2" in n or any("row(s) with a ref were not read (rows 18)" in w.message for w in parsed.warnings)
+
+
+def test_refs_with_letters_link_a_ref_the_paper_lacks_is_no_oversight_and_yes_no_columns(tmp_path):
+    """'See 1c' and 'Refer to 2a and 2c' link to those rows; one to a row the paper does not hold is said
+    and is never taken for an assurance source (which would hide the gap); a glossary's yes/no columns
+    ('Held in public?', 'Papers published?') set what markers would."""
+    content: list[Block] = [
+        ("h", 1, "Tarnbury PCC scrutiny framework"),
+        [["Forum", "Chaired by", "How often", "Held in public?", "Papers published?"],
+         ["Accountability Board", "PCC", "Every 8 weeks", "Yes", "Yes"],
+         ["Victims Forum", "DPCC", "Twice yearly", "No", "No"]],
+        [["Ref", "Commitment", "Oversight"],
+         ["1a", "Cut burglary in rural areas", "Accountability Board"],
+         ["1b", "Tackle county lines", "See 1a"],
+         ["2a", "Improve victim updates", "Victims Forum"],
+         ["2b", "Review the victims' code", "Refer to 2a and 1a"],
+         ["2c", "Fund advocates", "See 9z"]]]
+    parsed = parse_paths([write_docx(tmp_path / "framework.docx", content)], options=P)
+    assert not parsed.errors, parsed.errors
+    n = by_id(parsed)
+    assert (n["accountability-board"].public, n["accountability-board"].notes_published) == (True, True)
+    assert (n["victims-forum"].public, n["victims-forum"].notes_published) == (False, False)
+    assert not any(node.kind == "AssuranceSource" for node in n.values())
+    _, edges = graph(parsed)
+    assert {("p-1b", "LINKED_TO", "p-1a"), ("p-2b", "LINKED_TO", "p-2a"), ("p-2b", "LINKED_TO", "p-1a")} <= edges
+    assert not any(e[2] == "p-2c" or e[0] == "p-2c" for e in edges)
+    assert any("refers to a row this paper does not hold" in w.message and w.value == "See 9z"
+               for w in parsed.warnings)

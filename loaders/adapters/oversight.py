@@ -23,7 +23,10 @@ GLOSSARY = Layout(
      FieldSpec("frequency", ("meets", "frequency", "meeting frequency", "how often", "when", "frequency of meeting")),
      FieldSpec("chair", ("chair", "chaired by", "chairperson", "lead")),
      FieldSpec("attendance", ("attendance", "attendees", "membership", "members", "level of attendance",
-                              "who attends"))),
+                              "who attends")),
+     FieldSpec("public", ("public", "held in public", "open to the public", "public meeting", "in public")),
+     FieldSpec("notes_published", ("papers published", "minutes published", "notes published", "published",
+                                   "papers public", "minutes public"))),
     key="name", ref=None)
 
 MEETING_WORDS = re.compile(r"\b(board|group|committee|panel|meeting|forum|council|partnership|lcjb|jarap|jarac|"
@@ -76,6 +79,13 @@ def placeholder(cell: str) -> bool:
     only a ref after them ('n/a – see 1.2') is read."""
     m = _PLACEHOLDER.match(one_line(cell).strip())
     return m is not None and not _REFERS.match((m["rest"] or "").strip(" -–—:;,("))
+
+
+def _only_refs(text: str) -> bool:
+    """Text that is nothing but refs ('1c', '2a and 2c', 'A.3, A.4', 'action 3.1'), with no name in it."""
+    rest = REF_TOKEN.sub(" ", text)
+    words = [w for w in re.split(r"[\s,;:&.()]+", rest.lower()) if w]
+    return bool(REF_TOKEN.search(text)) and all(w in GENERIC_REF_WORDS for w in words)
 
 
 def canonical_ref(ref: str) -> str:
@@ -168,6 +178,12 @@ class Oversight:
                     flags[self.markers[mark][0]] = self.markers[mark][1]
                 else:
                     unexplained.add(mark)
+            for column in ("public", "notes_published"):  # a yes/no column says what a marker would
+                answer = one_line(r.values.get(column, "")).lower()
+                if re.match(r"^(?:yes|y|true|public)\b", answer):
+                    flags[column] = True
+                elif re.match(r"^(?:no|n|false|private|closed)\b", answer):
+                    flags[column] = False
             notes = f"Attendance: {one_line(r.values['attendance'])}" if r.values.get("attendance") else None
             meeting = self._meeting(name, r.origin, {
                 "purpose": r.values.get("purpose"), "frequency": r.values.get("frequency"),
@@ -263,11 +279,16 @@ class Oversight:
         if m is None:
             return False
         inside, outside = refs.resolve(m["rest"])
-        if not inside or outside:
-            return False
-        add_edges(self.parsed, origin, [(target, "LINKED_TO", i) for i in inside if i != target], column)
-        said.append(f"refers to {', '.join(inside)}: linked")
-        return True
+        if inside and not outside:
+            add_edges(self.parsed, origin, [(target, "LINKED_TO", i) for i in inside if i != target], column)
+            said.append(f"refers to {', '.join(inside)}: linked")
+            return True
+        if _only_refs(m["rest"]):  # 'See 1c' where no row is 1c: a pointer, never oversight in itself
+            self.parsed.warn(origin, "oversight refers to a row this paper does not hold (or not only such rows): "
+                                     "nothing linked, no oversight recorded", column, one_line(text))
+            said.append(f"{one_line(text)!r}: refers to rows not found")
+            return True
+        return False
 
     def known(self, name: str) -> Meeting | str | None:
         """A meeting of the glossary, or a name the paper spells out as one of its abbreviations."""
