@@ -371,3 +371,24 @@ def test_refs_with_letters_link_a_ref_the_paper_lacks_is_no_oversight_and_yes_no
     assert not any(e[2] == "p-2c" or e[0] == "p-2c" for e in edges)
     assert any("refers to a row this paper does not hold" in w.message and w.value == "See 9z"
                for w in parsed.warnings)
+
+
+@pytest.mark.parametrize(("header", "target"), [
+    (["Action No.", "Action", "Owner(s)", "To be completed by", "BRAG"], dt.date(2025, 3, 31)),
+    (["#", "Key action", "Lead officer/s", "Completion due", "R/A/G"], dt.date(2025, 3, 31)),
+    (["Ref", "Milestone", "Owner", "Expected completion", "RAG"], dt.date(2025, 3, 31)),
+    (["Ref", "Action", "Owner", "Date raised", "RAG"], None),  # another date: never the target
+    (["Ref", "Action", "Owner", "Start date", "RAG"], None),
+])
+def test_a_column_named_for_no_field_is_read_by_what_it_holds_but_never_as_another_date(tmp_path, header, target):
+    """A header that names no field ('#', 'To be completed by') takes the field its cells show (refs,
+    dates, R/A/G) when no column has it; a column named for another date ('Date raised', 'Start date')
+    is never the target date, so it can give no overdue finding."""
+    table = "| " + " | ".join(header) + " |\n|---|---|---|---|---|\n| 1.1 | Open a contact point | JB | 31/03/2025 | G |\n"
+    path = tmp_path / "plan.md"
+    path.write_text("# Upton plan\n\n## Objective 1: Keep people safe\n\n" + table, encoding="utf-8")
+    parsed = parse_paths([path], options=P)
+    assert not parsed.errors, parsed.errors
+    action = by_id(parsed)["p-1.1"]
+    assert (action.title, action.target_date, action.status) == ("Open a contact point", target, "green")
+    assert (target is None) == any(header[3] in w.message and "ignored" in w.message for w in parsed.warnings)

@@ -18,6 +18,7 @@ from .fields import (
     EXACT,
     IGNORE,
     JOINABLE,
+    OTHER_DATE,
     USER,
     FieldSpec,
     Mapped,
@@ -635,17 +636,24 @@ class Engine:
                 and any(j < len(r) and r[j].strip() for r in self._body(table, i))]
 
     def _infer_blanks(self, row: list[str], table: Table, i: int, layout: Layout, mapped: list[Mapped]) -> list[Mapped]:
-        """A blank header takes a field its column's content shows (refs, RAG letters, dates)."""
+        """A blank header, or one that names no field ('#', 'To be completed by', 'Expected completion'),
+        takes a field its column's content shows (refs, RAG letters, dates) when no column has that field;
+        never a date column whose header names another date ('Date raised', 'Start date')."""
         out = list(mapped)
-        for j in self._blank_filled(row, table, i):
+        used = {m.column for m in mapped}
+        unnamed = [j for j, c in enumerate(row) if c.strip() and j not in used and
+                   self.overrides.get(norm(c)) != IGNORE]
+        for j in [*self._blank_filled(row, table, i), *unnamed]:
             values = [r[j] for r in self._body(table, i) if j < len(r)]
             kind = content_kind(values)
             key_col = next((m.column for m in out if m.field == layout.key), len(row))
             if kind == "ref" and j > key_col:
                 continue  # a paper's own numbering comes before what it numbers
+            if kind == "date" and j < len(row) and OTHER_DATE.search(row[j]):
+                continue
             free = [f for f in layout.fields if f.content == kind and f.name not in {m.field for m in out}]
             if kind and free:
-                out.append(Mapped(j, "", free[0].name, 0.6, CONTENT))
+                out.append(Mapped(j, row[j].strip() if j < len(row) else "", free[0].name, 0.6, CONTENT))
         return sorted(out, key=lambda m: m.column)
 
     # -- rows ---------------------------------------------------------------------------------

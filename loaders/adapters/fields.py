@@ -116,6 +116,12 @@ def content_kind(values: Iterable[str]) -> str | None:
 
 # -- headers ------------------------------------------------------------------------------------
 
+# Words of a header that names a date other than when a thing is due ('Date raised', 'Start date',
+# 'Date of last review'): such a column is never a target date but by its exact name.
+OTHER_DATE = re.compile(r"\b(?:start|started|raised|added|opened|open|logged|created|identified|review|reviewed|"
+                        r"updated|update|approved|issued|received|report|reported|meeting|agreed|last)\b", re.I)
+
+
 def candidates(header: str, fields: Iterable[FieldSpec]) -> list[tuple[float, str, str]]:
     """(confidence, field, how) for every field the header could be."""
     return list(_candidates(header, tuple(fields)))
@@ -130,6 +136,8 @@ def _candidates(header: str, fields: tuple[FieldSpec, ...]) -> tuple[tuple[float
     out = []
     for f in fields:
         keys = f.normalised()
+        if f.content == "date" and h not in keys and OTHER_DATE.search(h):
+            continue
         if h in keys:
             # Names come most usual first: where two columns both name a field, the usual name wins.
             rank = [norm(n) for n in f.names].index(h)
