@@ -384,7 +384,8 @@ def test_a_column_named_for_no_field_is_read_by_what_it_holds_but_never_as_anoth
     """A header that names no field ('#', 'To be completed by') takes the field its cells show (refs,
     dates, R/A/G) when no column has it; a column named for another date ('Date raised', 'Start date')
     is never the target date, so it can give no overdue finding."""
-    table = "| " + " | ".join(header) + " |\n|---|---|---|---|---|\n| 1.1 | Open a contact point | JB | 31/03/2025 | G |\n"
+    table = ("| " + " | ".join(header) + " |\n|---|---|---|---|---|\n"
+             "| 1.1 | Open a contact point | JB | 31/03/2025 | G |\n")
     path = tmp_path / "plan.md"
     path.write_text("# Upton plan\n\n## Objective 1: Keep people safe\n\n" + table, encoding="utf-8")
     parsed = parse_paths([path], options=P)
