@@ -377,6 +377,7 @@ def test_refs_with_letters_link_a_ref_the_paper_lacks_is_no_oversight_and_yes_no
     (["Action No.", "Action", "Owner(s)", "To be completed by", "BRAG"], dt.date(2025, 3, 31)),
     (["#", "Key action", "Lead officer/s", "Completion due", "R/A/G"], dt.date(2025, 3, 31)),
     (["Ref", "Milestone", "Owner", "Expected completion", "RAG"], dt.date(2025, 3, 31)),
+    (["Ref", "Action", "Lead", "Target", "Progress (RAG)"], dt.date(2025, 3, 31)),  # the qualifier names it
     (["Ref", "Action", "Owner", "Date raised", "RAG"], None),  # another date: never the target
     (["Ref", "Action", "Owner", "Start date", "RAG"], None),
 ])

@@ -643,6 +643,14 @@ class Engine:
         used = {m.column for m in mapped}
         unnamed = [j for j, c in enumerate(row) if c.strip() and j not in used and
                    self.overrides.get(norm(c)) != IGNORE]
+        for m in list(out):  # 'Progress (RAG)' over R/A/G letters: its qualifier names the field its cells show
+            spec = next(f for f in layout.fields if f.name == m.field)
+            qualifier = re.search(r"\(([^()]{1,20})\)", m.header)
+            named = [f for f in layout.fields if f.content and qualifier and norm(qualifier[1]) in f.normalised()
+                     and f.name not in {x.field for x in out}]
+            if m.how != USER and spec.content is None and named and \
+                    content_kind([r[m.column] for r in self._body(table, i) if m.column < len(r)]) == named[0].content:
+                out[out.index(m)] = Mapped(m.column, m.header, named[0].name, m.confidence, m.how)
         for j in [*self._blank_filled(row, table, i), *unnamed]:
             values = [r[j] for r in self._body(table, i) if j < len(r)]
             kind = content_kind(values)
