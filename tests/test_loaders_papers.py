@@ -233,7 +233,8 @@ def test_oversight_not_named_yet_makes_no_meeting_source_or_link(tmp_path, store
     n = len(NOT_YET)
     rows += [f"| {n + 1} | Keep the custody suites safe | Custody Scrutiny Board; TBC |",
              f"| {n + 2} | Review stop and search | n/a – see {n + 1} |",
-             f"| {n + 3} | Cut vehicle crime | Resources Board and tbc |"]
+             f"| {n + 3} | Cut vehicle crime | Resources Board and tbc |",
+             f"| {n + 4} | Cut cyber crime | None – overseen by the Resources Board |"]
     path = tmp_path / "programme.md"
     path.write_text("# Eastmoor PCC assurance programme\n\n| Ref | Commitment | Oversight mechanism |\n|---|---|---|\n"
                     + "\n".join(rows) + "\n", encoding="utf-8")
@@ -243,7 +244,8 @@ def test_oversight_not_named_yet_makes_no_meeting_source_or_link(tmp_path, store
     assert {i for i, k in kinds.items() if k != "Commitment"} == {"custody-scrutiny-board", "resources-board"}
     _, edges = graph(parsed)
     assert edges == {("custody-scrutiny-board", "OVERSEES", f"p-{n + 1}"),
-                     ("resources-board", "OVERSEES", f"p-{n + 3}"), (f"p-{n + 2}", "LINKED_TO", f"p-{n + 1}")}
+                     ("resources-board", "OVERSEES", f"p-{n + 3}"), (f"p-{n + 2}", "LINKED_TO", f"p-{n + 1}"),
+                     ("resources-board", "OVERSEES", f"p-{n + 4}")}
     assert by_id(parsed)["p-6"].oversight_text == "To be confirmed (Q3)"
     assert load([path], store, options=P).ok
     g7 = {f.node_id: f for f in analyse(store, as_of=dt.date(2025, 1, 1)).findings if f.rule == "G7"}

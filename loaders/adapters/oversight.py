@@ -42,7 +42,8 @@ MECHANISM_LINES: tuple[tuple[str, int], ...] = (
     (r"briefing|report|update|1-2-1|one to one|supervision|management|self[- ]assessment|operational|check", 1),
 )
 _PREFIX = re.compile(r"^(?:(?:regular|quarterly|monthly|annual|periodic)\s+)?(?:updates?|reports?|reporting|reported|"
-                     r"presented|presentations?|submitted|scrutiny|considered)\s+(?:at|to|by|in|via)\s+(?:the\s+)?|"
+                     r"presented|presentations?|submitted|scrutiny|scrutinised|considered|covered|overseen|"
+                     r"monitored|reviewed|held\s+to\s+account)\s+(?:at|to|by|in|via|through)\s+(?:the\s+)?|"
                      r"^(?:via|through|by|at)\s+(?:the\s+)?", re.I)
 _ROUTE = re.compile(r"^(?P<source>.*?\S)\s++(?:(?:is|are)\s+)?(?:reported|reports|reporting|report|presented|submitted|"
                     r"updates?)\s+(?:at|to)\s+(?:the\s+)?(?P<meeting>.+)$", re.I)
@@ -76,9 +77,13 @@ def placeholder(cell: str) -> bool:
     """An oversight cell (or one mechanism of it) that names no oversight yet: 'To be determined', 'TBC',
     'To be agreed', 'n/a', 'None identified', 'Awaiting decision', 'TBD by SMT', '-', '?'. What follows
     the words qualifies them ('To be agreed at the Strategic Board' names who decides, not who oversees);
-    only a ref after them ('n/a – see 1.2') is read."""
+    only a ref or, after a dash, a route ('n/a – see 1.2', 'None – overseen by the Board') is read."""
     m = _PLACEHOLDER.match(one_line(cell).strip())
-    return m is not None and not _REFERS.match((m["rest"] or "").strip(" -–—:;,("))
+    if m is None:
+        return False
+    rest = m["rest"] or ""
+    after = re.match(r"\s*+[-–—:;,(]\s*+(.*)", rest)  # 'None – overseen by the Board' names it after all
+    return not (_REFERS.match(rest.strip(" -–—:;,(")) or (after and _PREFIX.match(after[1])))
 
 
 def _only_refs(text: str) -> bool:
