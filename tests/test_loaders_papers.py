@@ -355,7 +355,8 @@ def test_refs_with_letters_link_a_ref_the_paper_lacks_is_no_oversight_and_yes_no
         ("h", 1, "Tarnbury PCC scrutiny framework"),
         [["Forum", "Chaired by", "How often", "Held in public?", "Papers published?"],
          ["Accountability Board", "PCC", "Every 8 weeks", "Yes", "Yes"],
-         ["Victims Forum", "DPCC", "Twice yearly", "No", "No"]],
+         ["Victims Forum", "DPCC", "Twice yearly", "No", "No"],
+         ["TBC", "A new board for the estates programme", "Monthly", "No", "No"]],
         [["Ref", "Commitment", "Oversight"],
          ["1a", "Cut burglary in rural areas", "Accountability Board"],
          ["1b", "Tackle county lines", "See 1a"],
@@ -368,6 +369,7 @@ def test_refs_with_letters_link_a_ref_the_paper_lacks_is_no_oversight_and_yes_no
     assert (n["accountability-board"].public, n["accountability-board"].notes_published) == (True, True)
     assert (n["victims-forum"].public, n["victims-forum"].notes_published) == (False, False)
     assert not any(node.kind == "AssuranceSource" for node in n.values())
+    assert {i for i, node in n.items() if node.kind == "Meeting"} == {"accountability-board", "victims-forum"}
     _, edges = graph(parsed)
     assert {("p-1b", "LINKED_TO", "p-1a"), ("p-2b", "LINKED_TO", "p-2a"), ("p-2b", "LINKED_TO", "p-1a")} <= edges
     assert not any(e[2] == "p-2c" or e[0] == "p-2c" for e in edges)

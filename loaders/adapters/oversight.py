@@ -177,6 +177,10 @@ class Oversight:
             name, acronym = _name_and_acronym(raw)
             if not name:
                 continue
+            if placeholder(name):  # 'TBC | A new board to be set up': no meeting yet
+                self.parsed.warn(r.origin, "meeting not named yet: no meeting made", self.headers.get("name", "name"),
+                                 raw)
+                continue
             flags: dict[str, bool] = {}
             for mark in marks:
                 if mark in self.markers:
