@@ -358,9 +358,11 @@ def _plain(text: str) -> str:
     return " ".join(clean(text).split())
 
 
-def write_pdf(path: Path, content: list[Block], ruled: bool = True, rules_only: bool = False) -> Path:
+def write_pdf(path: Path, content: list[Block], ruled: bool = True, rules_only: bool = False,
+              by_cell: bool = False) -> Path:
     """Tables with ruled cells (or, `rules_only`, rules between rows and no vertical lines, as Word's plainer
-    table styles draw them) and the header repeated on each page; rows long enough to be split by a page
+    table styles draw them; `by_cell`, those rules drawn a cell at a time, as Word's PDF export does) and
+    the header repeated on each page; rows long enough to be split by a page
     break (reportlab's splitInRow), as papers exported from Word often are."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -382,8 +384,10 @@ def write_pdf(path: Path, content: list[Block], ruled: bool = True, rules_only: 
             spans = [("SPAN", (0, n), (-1, n)) for n, row in enumerate(b) if len(row) == 1]
             table = Table(rows, colWidths=[width] * len(b[0]), repeatRows=1,
                           splitInRow=1 if ruled or rules_only else 0)
-            lines = ([("LINEABOVE", (0, 0), (-1, 0), 1, colors.black), ("LINEBELOW", (0, 0), (-1, -1), 0.5,
-                                                                          colors.black)] if rules_only else
+            columns = [(c, c) for c in range(len(b[0]))] if by_cell else [(0, -1)]
+            lines = ([cmd for a, z in columns for cmd in (("LINEABOVE", (a, 0), (z, 0), 1, colors.black),
+                                                           ("LINEBELOW", (a, 0), (z, -1), 0.5, colors.black))]
+                     if rules_only else
                      [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if ruled else [])
             table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *spans, *lines]))
             story.append(table)
@@ -400,8 +404,8 @@ def _xml(text: str) -> str:
 
 def render(name: str, folder: Path) -> dict[str, Path]:
     """Every format of one paper: {'docx': path, 'xlsx': ..., 'pdf': ..., 'unruled.pdf': (a table drawn
-    without lines), 'rules.pdf': (rules between rows only), 'layout.txt': (fixed columns, as pasted from a
-    PDF), 'md': ..., 'txt': ...}."""
+    without lines), 'rules.pdf': (rules between rows only), 'cell-rules.pdf' (the same
+    drawn a cell at a time), 'layout.txt': (fixed columns, as pasted from a PDF), 'md': ..., 'txt': ...}."""
     content = blocks(name)
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / name
@@ -410,6 +414,7 @@ def render(name: str, folder: Path) -> dict[str, Path]:
             "pdf": write_pdf(stem.with_suffix(".pdf"), content),
             "unruled.pdf": write_pdf(folder / f"{name}-unruled.pdf", content, ruled=False),
             "rules.pdf": write_pdf(folder / f"{name}-rules.pdf", content, rules_only=True),
+            "cell-rules.pdf": write_pdf(folder / f"{name}-cell-rules.pdf", content, rules_only=True, by_cell=True),
             "layout.txt": write_layout(folder / f"{name}-layout.txt", content),
             "run-together.txt": write_run_together(folder / f"{name}-run-together.txt", content),
             "md": write_text(stem.with_suffix(".md"), content, markdown=True),

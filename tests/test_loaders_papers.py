@@ -14,7 +14,7 @@ from loaders.load import load, parse_paths
 from loaders.preview import ReadOptions
 from tests.papers import AUDIT_TRACKER, RISK_PLAN, Block, render, write_docx, write_pdf, write_text
 
-FORMATS = ("txt", "md", "docx", "xlsx", "pdf", "rules.pdf", "unruled.pdf", "layout.txt")
+FORMATS = ("txt", "md", "docx", "xlsx", "pdf", "rules.pdf", "cell-rules.pdf", "unruled.pdf", "layout.txt")
 P = ReadOptions(prefix="p")
 
 

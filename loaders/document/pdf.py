@@ -110,10 +110,34 @@ def _read_page(page: Any, where: Origin, doc: Document) -> None:
 
 # -- finding tables ----------------------------------------------------------------------------
 
+def _rules(page: Any, orientation: str) -> list[dict]:
+    """The page's rules of one orientation, pieces drawn end to end joined into one (Word draws a
+    row's border cell by cell, often as thin filled boxes), and the short sides of such boxes left
+    out (a box a point high is a rule, not two rules and two ticks)."""
+    lo, hi, at = ("x0", "x1", "top") if orientation == "h" else ("top", "bottom", "x0")
+    pieces = sorted((e for e in page.edges if e["orientation"] == orientation and e[hi] - e[lo] > 3),
+                    key=lambda e: (round(e[at]), e[lo]))
+    out: list[dict] = []
+    for e in pieces:
+        last = out[-1] if out else None
+        if last is not None and abs(last[at] - e[at]) <= 1.5 and e[lo] <= last[hi] + 2:
+            if e[lo] > last[hi] - 2:
+                last["joints"].append(e[lo])  # where one cell's border meets the next: a column's edge
+            last[hi] = max(last[hi], e[hi])
+        else:
+            out.append({"orientation": orientation, lo: e[lo], hi: e[hi], at: e[at],
+                        ("bottom" if orientation == "h" else "x1"): e[at], "joints": []})
+    return out
+
+
+def _near(a: list[float], b: list[float], within: float = 3.0) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= within for x, y in zip(a, b, strict=True))
+
+
 def _grid_tables(page: Any) -> list[_Grid]:
     """Tables ruled with vertical and horizontal lines. A row split by a page break has no closing
     rule, so tables are closed where their columns' rules end."""
-    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    verticals = _rules(page, "v")
     found = page.find_tables({"explicit_horizontal_lines": sorted({min(e["top"] for e in verticals),
                                                                    max(e["bottom"] for e in verticals)})}
                              if verticals else {})
@@ -122,36 +146,47 @@ def _grid_tables(page: Any) -> list[_Grid]:
 
 def _rule_tables(page: Any, taken: list[Box]) -> list[_Grid]:
     """Tables drawn with rules between rows and no vertical lines: at least four rules of one width make
-    three or more rows. The columns are the gaps, wider than a space, that no row's words cover; a row
-    that covers a gap of the rows before it starts another table, unless it is one run of text (a line
-    written across the table, such as a theme or a heading), which is a row of one cell."""
-    rules: dict[tuple[int, int], list[float]] = {}
-    for e in page.edges:
-        if e["orientation"] != "h" or e["x1"] - e["x0"] < 0.3 * page.width:
+    three or more rows (two do when the rules are drawn cell by cell). The columns are where the rules'
+    pieces meet, when they are drawn cell by cell; otherwise the gaps, wider than a space, that no row's
+    words cover, and a row that covers a gap of the rows before it starts another table. A row that is
+    one run of text across the columns (a theme or a heading written across the table) is a row of one
+    cell."""
+    tables: list[tuple[float, float, list[float], list[float]]] = []  # x0, x1, column edges drawn, rules' tops
+    for e in _rules(page, "h"):
+        if e["x1"] - e["x0"] < 0.3 * page.width:
             continue
         if any(b[0] - 1 <= e["x0"] and e["x1"] <= b[2] + 1 and b[1] - 1 <= e["top"] <= b[3] + 1 for b in taken):
             continue
-        span = next((k for k in rules if abs(k[0] - e["x0"]) <= 3 and abs(k[1] - e["x1"]) <= 3),
-                    (round(e["x0"]), round(e["x1"])))
-        rules.setdefault(span, []).append(e["top"])
+        # A rule goes on the table above it when it has the same span and the same column edges drawn;
+        # a rule of another table in between ends that table.
+        last = tables[-1] if tables else None
+        if last is not None and _near([last[0], last[1], *last[2]], [e["x0"], e["x1"], *e["joints"]]):
+            last[3].append(e["top"])
+        else:
+            tables.append((e["x0"], e["x1"], e["joints"], [e["top"]]))
     out: list[_Grid] = []
-    for (x0, x1), tops in rules.items():
+    for x0, x1, drawn, tops in tables:
         ys = _merged(sorted(tops), 2.0)
-        if len(ys) < 4:
+        if len(ys) < (2 if drawn else 4):  # drawn column edges show a table in two rules (a header, a row)
             continue
         bands = list(zip(ys, _with_split_row(page, x0, x1, ys)[1:], strict=False))
         words = [_words(page, x0, x1, top, bottom) for top, bottom in bands]
         gap = _gap([w for ws in words for w in ws])
-        for run in _runs(bands, words, gap):
-            covered = _union([s for n in run if len(c := _cover(words[n], gap)) >= 2 for s in c])
-            cuts = [(a[1] + b[0]) / 2 for a, b in zip(covered, covered[1:], strict=False)]
+        for run in [list(range(len(bands)))] if drawn else _runs(bands, words, gap):
+            if drawn:
+                cuts = drawn
+            else:
+                covered = _union([s for n in run if len(c := _cover(words[n], gap)) >= 2 for s in c])
+                cuts = [(a[1] + b[0]) / 2 for a, b in zip(covered, covered[1:], strict=False)]
             if not cuts:
                 continue
             columns = [x0, *cuts, x1]
             cells: list[list[Box | None]] = []
             for n in run:
                 top, bottom = bands[n]
-                if _crosses(_cover(words[n], gap), cuts):  # text across the table: a row of one cell a paragraph
+                # Text across the table (a word on a drawn edge; or words too close to part, crossing the
+                # gaps the others leave): a row of one cell a paragraph.
+                if _crosses(_cover(words[n], 0.0 if drawn else gap), cuts):
                     for para_top, para_bottom in _paragraphs(_inside(page, (x0, top, x1, bottom)).extract_text_lines()):
                         cells.append([(x0, para_top - 0.5, x1, para_bottom + 0.5)] + [None] * len(cuts))
                 else:
