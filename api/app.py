@@ -11,7 +11,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from graphmodel.gaps import Policy
 from graphmodel.store import Store, open_store
 
-from . import docs, problems
+from . import contract, docs, problems
 from .access import RouteTable
 from .costly import Costly
 from .guard import Guard, Limits
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
                 app.state.store.close()
 
     # /docs and /redoc are served by api.docs from files in the package, never from a CDN.
-    app = FastAPI(title="assurance-map", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+    app = FastAPI(title="assurance-map", version=contract.API_VERSION, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.keys = keys
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     if store is not None:
         app.state.store = store
     problems.install(app)
-    problems.document(app)
+    contract.install(app)
     docs.install(app)
     for router in (health.router, nodes.router, edges.router, imports.router, gaps.router, exports.router,
                    snapshots.router, acceptances.router, papers.router, views.router, signin.router, audit.router):

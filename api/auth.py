@@ -101,7 +101,7 @@ def require(role: Role) -> Callable[[Principal], Principal]:
             raise HTTPException(403, f"this needs the {role.name} role; {who.name} has {who.role.name}")
         return who
 
-    check.role = role  # type: ignore[attr-defined]  # read by api.access
+    check.role = role  # type: ignore[attr-defined]  # read by api.access and api.contract
     return check
 
 

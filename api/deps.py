@@ -1,7 +1,8 @@
 """Dependencies shared by the routers, as `Annotated` aliases: the store (it lives on app.state), the
-caller's role, and the query parameters several routes take."""
+caller's role, and the query parameters several routes take, typed and limited as the OpenAPI
+document states them."""
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from pydantic import BeforeValidator
@@ -10,6 +11,7 @@ from graphmodel.store import Store
 from graphmodel.values import DATE_FORM, strict_date
 
 from .auth import Principal, Role, public, require
+from .models import Rel, RuleId
 
 
 def get_store(request: Request) -> Store:
@@ -35,9 +37,21 @@ def _date(value: object) -> dt.date | None:
 # The one date type of the API, for every date a request gives (query or body): YYYY-MM-DD only,
 # within graphmodel.values.EARLIEST..LATEST; anything else is refused naming the form.
 Date = Annotated[dt.date | None, BeforeValidator(_date)]
+
+
+def _commas(value: Any) -> Any:
+    """`rule=G1,G3` reads as `rule=G1&rule=G3`, as on the command line."""
+    if isinstance(value, list):
+        return [part.strip() for item in value for part in (item.split(",") if isinstance(item, str) else [item])]
+    return value
+
+
 AsOf = Annotated[Date, Query(description=f"Judge at this date (default today): {DATE_FORM}.")]
-RuleIds = Annotated[list[str] | None, Query(description="Only these rules: rule=G1,G3 or rule=G1&rule=G3.")]
-Area = Annotated[str | None, Query(description="Only the processes of this area (any case); an area no process "
-                                               "has is refused (422) with the areas the map has.")]
-Offset = Annotated[int, Query(ge=0)]
-Limit = Annotated[int, Query(ge=1, le=10_000)]
+RuleIds = Annotated[list[RuleId] | None, BeforeValidator(_commas),
+                    Query(description="Only these rules: rule=G1&rule=G3 (rule=G1,G3 is read the same).")]
+Area = Annotated[str | None, Query(min_length=1, description="Only the processes of this area (any case); an area "
+                                                             "no process has is not found (404), and the problem "
+                                                             "names the areas the map has.")]
+RelFilter = Annotated[Rel | None, Query(description="Only this edge kind.")]
+Offset = Annotated[int, Query(ge=0, description="How many to skip.")]
+Limit = Annotated[int, Query(ge=1, le=10_000, description="How many at most.")]

@@ -203,19 +203,7 @@ def enrich(spec: dict[str, Any]) -> None:
 
 
 def install(app: FastAPI) -> None:
-    """Serve /docs, /redoc and their assets, and enrich the OpenAPI document once."""
-    base = app.openapi
-    done: list[bool] = []
-
-    def openapi() -> dict[str, Any]:
-        spec = base()
-        if not done:
-            enrich(spec)
-            done.append(True)
-        return spec
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
+    """Serve /docs, /redoc and their assets."""
     @app.get("/docs", include_in_schema=False)
     def swagger(_: Public) -> HTMLResponse:
         return HTMLResponse(SWAGGER, headers={"Content-Security-Policy": POLICY})

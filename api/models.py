@@ -1,11 +1,76 @@
-"""API request and response models, generated from the schema like everything else."""
-from typing import Annotated, Any, Literal, Union
+"""API request and response models, generated from the schema like everything else.
 
-from pydantic import BaseModel, ConfigDict, Field
+Requests are strict: a closed vocabulary takes its canonical words only (the enums the OpenAPI
+document lists), and an unknown property is refused, so what the document says is what the server
+does. The import format stays lenient about spellings; that is for registers people write."""
+import enum
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, cast
 
-from graphmodel import NODE_MODELS, SCHEMA, Node
+from annotated_types import MinLen
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.fields import FieldInfo
+
+from graphmodel import NODE_MODELS, SCHEMA, Edge, Node
+from graphmodel.gaps import RULES
 from graphmodel.models import build_model
 from graphmodel.store import Direction
+
+CLOSED = ConfigDict(extra="forbid")  # a request model that refuses properties it does not declare
+
+
+def _vocabulary(name: str, words: Iterable[str], doc: str) -> type[enum.StrEnum]:
+    vocabulary = enum.StrEnum(name, {w: w for w in words})  # type: ignore[misc]  # words from the schema
+    vocabulary.__doc__ = doc
+    return vocabulary
+
+
+if TYPE_CHECKING:  # the words come from the schema and the rules at run time; to mypy each is a StrEnum
+    class NodeKind(enum.StrEnum): ...
+    class Rel(enum.StrEnum): ...
+    class RuleId(enum.StrEnum): ...
+else:
+    NodeKind = _vocabulary("NodeKind", SCHEMA.node_names, "A node kind of the map.")
+    Rel = _vocabulary("Rel", SCHEMA.edge_names, "An edge kind (the relationship between two nodes).")
+    RuleId = _vocabulary("RuleId", RULES, "A gap rule.")
+
+# A node's own resource ends at its id: `/nodes/{Kind}/{id}/neighbours` is another resource, so an id
+# may not end in "/neighbours" (the path could not name it).
+SUBRESOURCE = "/neighbours"
+
+
+def _strict(kind: str) -> Any:
+    """Refuse other spellings of a closed vocabulary before the model's own normaliser (which the
+    import format uses) would accept them, and ids a path cannot name."""
+    spec = SCHEMA.node(kind)
+    closed = {f.name: f.choices for f in spec.fields if f.type is str and f.choices}
+
+    def check(cls: type[Node], value: Any, info: Any) -> Any:
+        choices = closed.get(info.field_name)
+        if choices and isinstance(value, str) and value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        if info.field_name == "id" and isinstance(value, str) and value.endswith(SUBRESOURCE):
+            raise ValueError(f"an id may not end in {SUBRESOURCE!r}: /nodes/{kind}/ID{SUBRESOURCE} reads "
+                             "a node's neighbours")
+        return value
+
+    return check
+
+
+def _request_model(kind: str) -> type[Node]:
+    """The kind's node model, strict about its closed vocabularies (see _strict)."""
+    base = NODE_MODELS[kind]
+    # The id's one rule beyond its length, stated where a client's tools can see it.
+    key = FieldInfo.merge_field_infos(base.model_fields["id"],
+                                      json_schema_extra={"not": {"pattern": f"{SUBRESOURCE}$"}})
+    # Every field again, explicitly: a subclass would otherwise take BaseModel.register as the default
+    # of the field "register".
+    fields: dict[str, Any] = {name: (info.annotation, info) for name, info in base.model_fields.items()}
+    fields["id"] = (str, key)
+    model = build_model(
+        kind, __base__=base, __doc__=base.__doc__,
+        __validators__={"_strict": field_validator("*", mode="before")(_strict(kind))}, **fields)
+    return cast(type[Node], model)
 
 
 def _out_model(kind: str) -> type[BaseModel]:
@@ -14,20 +79,35 @@ def _out_model(kind: str) -> type[BaseModel]:
     return build_model(f"{kind}Out", __doc__=NODE_MODELS[kind].__doc__, **fields)
 
 
+def _limits(metadata: Iterable[Any]) -> dict[str, Any]:
+    """Field keyword arguments from a field's constraints: MinLen(1) gives min_length=1, Le(25) le=25,
+    pydantic's own metadata its pattern and the like."""
+    out: dict[str, Any] = {}
+    for m in metadata:
+        names = getattr(m, "__dataclass_fields__", None) or vars(m)
+        out.update({name: getattr(m, name) for name in names})
+    return out
+
+
 def _filter_model(kind: str) -> type[BaseModel]:
-    """Optional equality filters typed like the node's own fields (a closed vocabulary stays an enum)."""
+    """Optional equality filters typed and limited like the node's own fields (a closed vocabulary
+    stays an enum, a score stays 1 to 25); a text filter is never empty."""
     spec = SCHEMA.node(kind)
     node_fields = NODE_MODELS[kind].model_fields
-    optional: dict[str, Any] = {name: info.annotation for name, info in node_fields.items()}
-    fields: dict[str, Any] = {
-        f.name: (optional[f.name] | None if f.name != "id" else str | None,
-                 Field(None, description=f"equals: {f.description}"))
-        for f in spec.fields}
-    fields["offset"] = (int, Field(0, ge=0))
-    fields["limit"] = (int, Field(100, ge=1, le=10_000))
-    return build_model(f"{kind}Filters", __config__=ConfigDict(extra="forbid"), **fields)
+    fields: dict[str, Any] = {}
+    for f in spec.fields:
+        info = node_fields[f.name]
+        limits = list(info.metadata)
+        if f.type is str and not f.choices and not any(isinstance(m, MinLen) for m in limits):
+            limits.append(MinLen(1))
+        base: Any = Literal[f.choices] if f.type is str and f.choices else f.type
+        fields[f.name] = (base | None, Field(None, description=f"equals: {f.description}", **_limits(limits)))
+    fields["offset"] = (int, Field(0, ge=0, description="How many to skip."))
+    fields["limit"] = (int, Field(100, ge=1, le=10_000, description="How many at most."))
+    return build_model(f"{kind}Filters", __config__=CLOSED, **fields)
 
 
+NODE_IN = {kind: _request_model(kind) for kind in SCHEMA.node_names}
 NODE_OUT = {kind: _out_model(kind) for kind in SCHEMA.node_names}
 NODE_FILTERS = {kind: _filter_model(kind) for kind in SCHEMA.node_names}
 # A union of classes made at run time: only the subscript form can spell it.
@@ -38,18 +118,36 @@ def node_out(node: Node) -> dict[str, Any]:
     return {"kind": node.kind, **node.model_dump(mode="json")}
 
 
+class EdgeIn(Edge):
+    """An edge to create: its kind spelled as the schema spells it."""
+
+    names: ClassVar[frozenset[str]] = frozenset({"source", "target"})  # properties that name nodes (404)
+
+    @field_validator("rel", mode="before")
+    @classmethod
+    def _canonical(cls, value: Any) -> Any:
+        if isinstance(value, str) and value not in SCHEMA.edge_names:
+            raise ValueError(f"expected one of {', '.join(SCHEMA.edge_names)}")
+        return value
+
+
 class NodePage(BaseModel):
     items: list[NodeOut]
-    total: int
-    offset: int
-    limit: int
+    total: int = Field(ge=0, description="How many match, over all pages.")
+    offset: int = Field(ge=0)
+    limit: int = Field(ge=1)
 
 
 class EdgeOut(BaseModel):
     source: str
-    rel: str
+    rel: Rel
     target: str
     note: str | None = None
+
+
+class GraphOut(BaseModel):
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
 
 
 class NeighbourOut(BaseModel):
@@ -58,14 +156,19 @@ class NeighbourOut(BaseModel):
     node: NodeOut
 
 
+def counts_model(name: str, keys: Iterable[str], doc: str) -> type[BaseModel]:
+    """Counts by the words of a closed vocabulary: one whole number per word, every word present."""
+    return build_model(name, __doc__=doc, **{k: (int, Field(ge=0)) for k in keys})
+
+
 class CountsOut(BaseModel):
-    nodes: dict[str, int]
-    edges: dict[str, int]
+    nodes: counts_model("NodeCounts", SCHEMA.node_names, "Nodes of each kind.")
+    edges: counts_model("EdgeCounts", SCHEMA.edge_names, "Edges of each kind.")
 
 
 class Health(BaseModel):
     status: Literal["ok", "unavailable"]
-    store: str | None = Field(None, description="embedded or neo4j (to callers who have signed in).")
+    store: Literal["embedded", "neo4j"] | None = Field(None, description="The store (to callers who have signed in).")
     detail: str | None = Field(None, description="Why the store is unavailable (to callers who have signed in).")
     counts: CountsOut | None = Field(None, description="Nodes and edges by kind (to callers who have signed in).")
 

@@ -1,10 +1,23 @@
-"""Errors as RFC 9457 problem details, with every problem's location."""
+"""Errors as RFC 9457 problem details, with every problem's location.
+
+One rule decides between the statuses, whatever the route (docs/api.md says it to users):
+
+- 400: the body cannot be read as its media type (JSON that does not parse).
+- 404: something the request names (in the path, a parameter or the body) is not in the map, or not
+  in the part of it the request is about: an id, an area, a page, an area's share of a whole-map rule.
+  Listing filters are not names: a filter that matches nothing gives an empty list.
+- 409: the request contradicts what the map holds: an id taken, an edge the schema does not allow
+  between the kinds of its two ends, a PUT whose body names another node than its path.
+- 415: a body in a media type the operation does not take.
+- 422: the request breaks what the OpenAPI document states: a type, a limit, a closed vocabulary, a
+  required or unknown property; or an uploaded file breaks the import format.
+
+Messages of 422s say what is expected, read from the same OpenAPI document clients read."""
 from __future__ import annotations
 
 import logging
 import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +25,7 @@ import filelock
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -21,15 +35,16 @@ from graphmodel.errors import (
     SHOWN,
     AssuranceMapError,
     Conflict,
+    Missing,
     NotFound,
     Stale,
     StoreUnavailable,
-    UnknownArea,
     ValidationError,
 )
 from graphmodel.safeload import ParseError
 from graphmodel.text import clip
 
+from .auth import Role
 from .headers import secure
 
 log = logging.getLogger("assurance_map.api")
@@ -43,6 +58,8 @@ class ProblemItem(BaseModel):
 
 
 class ProblemDetail(BaseModel):
+    """A problem detail (RFC 9457), with each problem's location in `errors`."""
+
     type: str = "about:blank"
     title: str
     status: int
@@ -52,53 +69,8 @@ class ProblemDetail(BaseModel):
 
 TITLES = {400: "Bad request", 401: "Unauthorised", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
           408: "Request timeout", 409: "Conflict", 412: "Precondition failed", 413: "Too large", 414: "URI too long",
-          415: "Unsupported media type", 422: "Invalid input", 431: "Headers too large", 500: "Server error",
-          503: "Service unavailable"}
-RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"description": TITLES[code]} for code in (401, 403, 404, 409, 412, 413, 422, 503)}
-
-
-def document(app: FastAPI) -> None:
-    """Describe every error response as a problem detail, as the handlers below send them."""
-    from fastapi.openapi.utils import get_openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            spec = get_openapi(title=app.title, version=app.version, description=app.description,
-                               routes=app.routes)
-            schemas = spec["components"]["schemas"]
-            models: list[type[BaseModel]] = [ProblemDetail, *ProblemDetail.__subclasses__()]
-            for model in models:  # the subclasses: e.g. the import report's problem
-                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-                schemas.update(schema.pop("$defs", {}))
-                schemas[model.__name__] = schema
-            for path in spec["paths"].values():
-                for op in path.values():
-                    responses = op.setdefault("responses", {})
-                    if op.get("parameters") or op.get("requestBody"):
-                        responses.setdefault("422", {"description": TITLES[422]})
-                    for code, response in responses.items():
-                        if code[0] in "45":
-                            schema = response.get("content", {}).get(MEDIA_TYPE, {}).get("schema") or {
-                                "$ref": "#/components/schemas/ProblemDetail"}
-                            response["content"] = {MEDIA_TYPE: {"schema": schema}}
-            schemas.pop("HTTPValidationError", None)
-            schemas.pop("ValidationError", None)
-            app.openapi_schema = spec
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
-
-
-@contextmanager
-def area_resource(area: str) -> Iterator[None]:
-    """For routes whose path names an area: an area no process has is a resource that is not
-    there (404). Where an area only filters (a query parameter), it stays invalid input (422)."""
-    try:
-        yield
-    except UnknownArea as exc:
-        known = ", ".join(repr(a) for a in exc.known) or "none yet"
-        raise NotFound(f"area {area!r}: no process has it; areas in the map: {known}") from None
+          415: "Unsupported media type", 422: "Invalid input", 428: "Precondition required", 431: "Headers too large",
+          500: "Server error", 503: "Service unavailable"}
 
 
 def problem(status: int, detail: str, errors: list[ProblemItem] | None = None,
@@ -115,18 +87,208 @@ def _json_safe(value: Any) -> Any:
     return clip(value, SHOWN) if isinstance(value, str) else value
 
 
+def dependencies(route: Any) -> Iterator[Any]:
+    """Every dependency a route calls, however deep."""
+    def walk(dependant: Any) -> Iterator[Any]:
+        for dep in dependant.dependencies:
+            yield dep.call
+            yield from walk(dep)
+    return walk(route.dependant)
+
+
+def _writes(request: Request) -> bool:
+    """Whether the request's route changes the map: it takes a body or a deletion, from an editor or
+    above (a GET never does; an analyst's POST /gaps or what-if only reads)."""
+    route = request.scope.get("route")
+    if route is None or request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    roles = [getattr(call, "role", None) for call in dependencies(route)]
+    return any(isinstance(role, Role) and role >= Role.editor for role in roles)
+
+
+def _counted(n: int, request: Request, what: str) -> str:
+    """'2 problem(s) with the request', and on a write that it wrote nothing (never on a read)."""
+    return f"{n} problem(s) {what}" + ("; nothing was written" if _writes(request) else "")
+
+
+# -- what the OpenAPI document says a value should be ------------------------------------------
+
+def _operation(request: Request) -> dict[str, Any] | None:
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None)
+    if path is None:
+        return None
+    op: dict[str, Any] | None = request.app.openapi().get("paths", {}).get(path, {}).get(request.method.lower())
+    return op
+
+
+def _resolve(schema: Any, spec: dict[str, Any]) -> Any:
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _branches(schema: Any, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The non-null alternatives of a schema (an optional value is anyOf [value, null])."""
+    schema = _resolve(schema, spec)
+    if not isinstance(schema, dict):
+        return []
+    if "anyOf" in schema:
+        return [b for s in schema["anyOf"] for b in _branches(s, spec) if b.get("type") != "null"]
+    return [schema]
+
+
+def schema_at(request: Request, loc: tuple[Any, ...]) -> dict[str, Any] | None:
+    """The schema, in this server's OpenAPI document, of the value at a validation error's location."""
+    op = _operation(request)
+    if op is None or not loc:
+        return None
+    spec = request.app.openapi()
+    if loc[0] == "body":
+        content = op.get("requestBody", {}).get("content", {})
+        media: dict[str, Any] = next(iter(content.values()), {})
+        schema: Any = media.get("schema")
+        rest = loc[1:]
+    else:
+        schema = next((p.get("schema") for p in op.get("parameters", [])
+                       if p["in"] == loc[0] and len(loc) > 1 and p["name"] == loc[1]), None)
+        rest = loc[2:]
+    for part in rest:
+        found = None
+        for branch in _branches(schema, spec):
+            if isinstance(part, int) and "items" in branch:
+                found = branch["items"]
+            elif isinstance(part, str) and part in branch.get("properties", {}):
+                found = branch["properties"][part]
+            elif isinstance(part, str) and isinstance(branch.get("additionalProperties"), dict):
+                found = branch["additionalProperties"]
+            if found is not None:
+                break
+        if found is None:
+            return None
+        schema = found
+    branches = _branches(schema, spec)
+    return {"anyOf": branches} if len(branches) > 1 else (branches[0] if branches else None)
+
+
+def _range(schema: dict[str, Any], unit: str = "") -> str:
+    lo, hi = schema.get("minimum"), schema.get("maximum")
+    above, below = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    words = []
+    if lo is not None and hi is not None:
+        return f" from {lo:g} to {hi:g}{unit}"
+    if lo is not None:
+        words.append(f"at least {lo:g}")
+    if above is not None:
+        words.append(f"above {above:g}")
+    if hi is not None:
+        words.append(f"at most {hi:g}")
+    if below is not None:
+        words.append(f"below {below:g}")
+    return (" " + " and ".join(words) + unit) if words else ""
+
+
+def expected(schema: dict[str, Any]) -> str:
+    """A schema in words: 'a whole number from 1 to 25', 'one of G1, G2, ...', 'text of 1 to 200 characters'."""
+    if "anyOf" in schema:
+        return " or ".join(expected(s) for s in schema["anyOf"])
+    if "enum" in schema:
+        return "one of " + ", ".join(str(v) for v in schema["enum"])
+    kind = schema.get("type")
+    if kind == "integer":
+        return "a whole number" + _range(schema)
+    if kind == "number":
+        return "a number" + _range(schema)
+    if kind == "boolean":
+        return "true or false"
+    if kind == "array":
+        least = schema.get("minItems")
+        return ("a list of at least one" if least else "a list of") + f" ({expected(schema.get('items', {}))})"
+    if kind == "object":
+        names = list(schema.get("properties", {}))
+        return "an object" + (f" with any of: {', '.join(names)}" if names else "")
+    if kind == "string":
+        if schema.get("format") == "date":
+            return "a date, YYYY-MM-DD"
+        if schema.get("format") == "binary":
+            return "a file"
+        lo, hi = schema.get("minLength"), schema.get("maxLength")
+        if lo and hi:
+            return f"text of {lo} to {hi} characters"
+        if hi:
+            return f"text of at most {hi} characters"
+        return "non-empty text" if lo == 1 else f"text of at least {lo} characters" if lo else "text"
+    return "a value"
+
+
+def _message(request: Request, error: dict[str, Any]) -> str:
+    loc = tuple(error["loc"])
+    if error["type"] == "extra_forbidden":
+        parent = schema_at(request, loc[:-1])
+        names = list((parent or {}).get("properties", {}))
+        return "unknown property" + (f"; the properties are {', '.join(names)}" if names else "")
+    schema = schema_at(request, loc)
+    if error["type"] == "missing":
+        return "required" + (f": {expected(schema)}" if schema else "")
+    if schema is None:
+        return str(error["msg"]).removeprefix("Value error, ")
+    return f"expected {expected(schema)}"
+
+
+def _wrong_media_type(request: Request) -> str | None:
+    """The media types the operation takes, when the request's is none of them."""
+    op = _operation(request) or {}
+    accepted = list(op.get("requestBody", {}).get("content", {}))
+    given = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not accepted or not given:
+        return None
+    for media in accepted:
+        if given == media or (media == "application/json" and given.startswith("application/") and
+                              given.endswith("+json")):
+            return None
+    return ", ".join(accepted)
+
+
+# -- handlers ------------------------------------------------------------------------------------
+
+def _items(exc: ValidationError) -> list[ProblemItem]:
+    return [ProblemItem(message=p.message, loc=[x for x in (p.kind, p.id, p.field) if x is not None],
+                        value=_json_safe(p.value)) for p in exc.problems]
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex, taken = getattr(route, "path_regex", None), route.methods
+        if regex is not None and taken and regex.match(request.scope["path"]):
+            methods |= set(taken)
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
+    @app.exception_handler(Missing)
+    async def _missing(request: Request, exc: Missing) -> JSONResponse:
+        detail = str(exc.problems[0]) if len(exc.problems) == 1 else f"{len(exc.problems)} names match nothing"
+        return problem(404, detail, _items(exc))
+
     @app.exception_handler(ValidationError)
-    async def _invalid(_: Request, exc: ValidationError) -> JSONResponse:
-        items = [ProblemItem(message=p.message, loc=[x for x in (p.kind, p.id, p.field) if x is not None],
-                             value=_json_safe(p.value)) for p in exc.problems]
-        return problem(422, f"{len(items)} problem(s); nothing was written", items)
+    async def _invalid(request: Request, exc: ValidationError) -> JSONResponse:
+        items = _items(exc)
+        return problem(422, _counted(len(items), request, "with the request"), items)
 
     @app.exception_handler(RequestValidationError)
-    async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        items = [ProblemItem(message=e["msg"].removeprefix("Value error, "), loc=list(e["loc"]),
-                             value=_json_safe(e.get("input"))) for e in exc.errors()]
-        return problem(422, "the request is not valid", items)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        if any(e["type"] == "json_invalid" for e in errors):
+            e = next(e for e in errors if e["type"] == "json_invalid")
+            return problem(400, f"the body is not valid JSON: {e.get('ctx', {}).get('error', e['msg'])} "
+                                f"(at character {e['loc'][-1]})")
+        if any(e["loc"] and e["loc"][0] == "body" for e in errors) and (wanted := _wrong_media_type(request)):
+            return problem(415, f"send the body as {wanted}")
+        items = [ProblemItem(message=_message(request, e), loc=list(e["loc"]), value=_json_safe(e.get("input")))
+                 for e in errors]
+        return problem(422, _counted(len(items), request, "with the request"), items)
 
     @app.exception_handler(ParseError)
     async def _unreadable(_: Request, exc: ParseError) -> JSONResponse:
@@ -169,7 +331,16 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 401 and _wants_html(request):  # a person in a browser: offer the sign-in page
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        detail = str(exc.detail)
+        if exc.status_code == 405:
+            allowed = allowed_methods(request)
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"{request.method} is not allowed here; " + (
+                f"only {allowed[0]} is" if len(allowed) == 1 else f"{', '.join(allowed)} are")
+        elif exc.status_code == 404 and detail == "Not Found":
+            detail = f"no operation at {request.url.path}; see /openapi.json"
+        return problem(exc.status_code, detail, headers=headers)
 
     @app.exception_handler(Exception)  # the last resort: never a traceback or a plain-text 500
     async def _unexpected(request: Request, exc: Exception) -> Response:

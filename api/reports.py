@@ -6,20 +6,62 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 import networkx as nx
 from fastapi import Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from graphmodel.cycle import snapshots
 from graphmodel.cycle.snapshots import MapState
-from graphmodel.gaps import Policy, Report, analyse
+from graphmodel.gaps import RULES, Policy, Report, Severity, Status, analyse
+from graphmodel.gaps.policy import RECENCIES, map_keys
+from graphmodel.models import build_model
+from graphmodel.schema import LINES, OPINIONS
 from graphmodel.store import Store
 from graphmodel.values import DATE_FORM
 
 from .deps import Date
+from .models import CLOSED, NodeKind, RuleId, counts_model
+
+Id = Annotated[str, Field(min_length=1, description="A node's id (case-sensitive).")]
+Opinion = Literal[OPINIONS]  # type: ignore[valid-type]
+
+
+def _keyed(name: str, keys: Iterable[Any], value: Any, partial: bool, doc: str) -> type[BaseModel]:
+    """A map setting as an object with one property per key of its closed set (keys as JSON spells
+    them: lines are "1" to "4"); in a request every key is optional and no other is accepted."""
+    fields = {f"k{i}": (value | None, Field(None, alias=str(k))) if partial else (value, Field(alias=str(k)))
+              for i, k in enumerate(keys)}
+    return build_model(name, __config__=ConfigDict(extra="forbid" if partial else "ignore"), __doc__=doc, **fields)
+
+
+def _policy_model(name: str, partial: bool, doc: str) -> type[BaseModel]:
+    """The policy's settings as the API sends them (every one) or takes them (any, as overrides),
+    generated from the Policy model: its limits and its closed sets of keys."""
+    fields: dict[str, Any] = {}
+    maps = map_keys()
+    for setting, info in Policy.model_fields.items():
+        if setting in maps:
+            camel = "".join(part.title() for part in setting.split("_"))
+            kind: Any = _keyed(f"{name}{camel}", maps[setting], get_args(info.annotation)[1], partial,
+                               info.description or "")
+        else:
+            kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        fields[setting] = (kind | None, Field(None, description=info.description)) if partial else (
+            kind, Field(description=info.description))
+    return build_model(name, __config__=ConfigDict(extra="forbid") if partial else None, __doc__=doc, **fields)
+
+
+PolicyOut = _policy_model("Policy", False, "Every setting the gap rules and the strength score use.")
+PolicyIn = _policy_model("PolicyOverrides", True, "Settings overriding the effective policy (see GET /gaps/policy); "
+                                                   "a map setting may give some of its keys.")
+
+
+def policy_overrides(given: BaseModel | None) -> dict[str, Any] | None:
+    """Overrides as the Policy model reads them (JSON keys, only what was given)."""
+    return None if given is None else given.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 class AcceptedOut(BaseModel):
@@ -34,10 +76,10 @@ class LapsedOut(AcceptedOut):
 
 
 class FindingOut(BaseModel):
-    rule: str = Field(examples=["G2"])
+    rule: RuleId
     node_id: str
-    kind: str
-    severity: Literal["high", "medium", "low"]
+    kind: NodeKind = Field(description="The kind of the node the finding is about.")
+    severity: Severity
     reasons: list[str] = Field(examples=[["only line 1 sources: Monthly supervisor spot checks"]])
     label: str = ""
     area: str | None = None
@@ -48,11 +90,11 @@ class FindingOut(BaseModel):
 class SourceScoreOut(BaseModel):
     source_id: str
     name: str
-    line: int
-    opinion: str
+    line: int = Field(ge=min(LINES), le=max(LINES))
+    opinion: Opinion
     last_assured: dt.date | None = None
     frequency: str | None = None
-    recency: str
+    recency: Literal[RECENCIES]  # type: ignore[valid-type]
     line_weight: float
     opinion_factor: float
     recency_factor: float
@@ -64,70 +106,101 @@ class AssessmentOut(BaseModel):
     process_id: str
     name: str
     area: str
-    status: Literal["uncovered", "weak", "adequate"]
+    status: Status
     score: float = Field(ge=0, le=1)
-    rules: list[str]
+    rules: list[RuleId]
     sources: list[SourceScoreOut] | None = Field(None, description="With explain=true: each source's factors.")
     explanation: str | None = Field(None, description="With explain=true: the arithmetic behind the score.")
 
 
+class AreaSummaryOut(BaseModel):
+    processes: int = Field(ge=0)
+    uncovered: int = Field(ge=0)
+    weak: int = Field(ge=0)
+    adequate: int = Field(ge=0)
+    covered: int = Field(ge=0, description="Processes with at least one source.")
+    assured: int = Field(ge=0, description="Processes adequately assured.")
+    coverage: float = Field(ge=0, le=1, description="The share adequately assured.")
+    covered_share: float = Field(ge=0, le=1, description="The share with at least one source.")
+    findings: int = Field(ge=0, description="Findings about the area's processes.")
+
+
+class SummaryOut(BaseModel):
+    """Counts per rule, severity, class and area, with coverage."""
+
+    findings: int = Field(ge=0)
+    by_rule: counts_model("FindingsByRule", RULES, "Findings of each rule.")  # type: ignore[valid-type]
+    by_severity: counts_model("FindingsBySeverity", [s.value for s in Severity],  # type: ignore[valid-type]
+                              "Findings of each severity.")
+    processes: int = Field(ge=0)
+    by_status: counts_model("ProcessesByClass", [s.value for s in Status],  # type: ignore[valid-type]
+                            "Processes of each class.")
+    areas: dict[str, AreaSummaryOut] = Field(description="Per area, by name.")
+
+
 class GapReportOut(BaseModel):
     as_of: dt.date
-    policy: dict[str, Any] = Field(description="The effective policy the rules ran under.")
+    policy: PolicyOut = Field(description="The effective policy the rules ran under.")  # type: ignore[valid-type]
     findings: list[FindingOut]
-    summary: dict[str, Any] = Field(description="Counts per rule, severity, class and area, with coverage.")
+    summary: SummaryOut
     assessments: list[AssessmentOut]
 
 
 class RuleOut(BaseModel):
-    id: str
+    id: RuleId
     title: str
     description: str
-    kind: str = Field(description="The node kind its findings are about.")
-    severity: Literal["high", "medium", "low"] = Field(description="Under the effective policy.")
-    classifies: Literal["uncovered", "weak"] | None = Field(
+    kind: NodeKind = Field(description="The node kind its findings are about.")
+    severity: Severity = Field(description="Under the effective policy.")
+    classifies: Status | None = Field(
         None, description="The class a Process gets when the rule holds for it (the worst class wins).")
 
 
 class GapQuery(BaseModel):
+    model_config = CLOSED
+    names: ClassVar[frozenset[str]] = frozenset({"area"})  # properties that name things in the map (404)
+
     as_of: Date = Field(None, description=f"Judge at this date (default today): {DATE_FORM}.")
-    rules: list[str] | None = Field(None, examples=[["G1", "G3"]], description="Only these rules.")
-    area: str | None = None
-    explain: bool = False
-    policy: dict[str, Any] | None = Field(None, description="Settings overriding the defaults (see GET /gaps/policy).")
+    rules: list[RuleId] | None = Field(None, description="Only these rules (default all).")
+    area: str | None = Field(None, min_length=1, description="Only the processes of this area (any case); an area "
+                                                             "no process has is not found (404).")
+    explain: bool = Field(False, description="Include each score's arithmetic.")
+    policy: PolicyIn | None = None  # type: ignore[valid-type]
 
 
 class WhatIfQuery(BaseModel):
-    withdraw: list[str] = Field(default_factory=list, description="Assurance sources to take away.")
-    opinions: dict[str, str] = Field(default_factory=dict, examples=[{"S-IA-VET": "limited"}],
-                                     description="New opinions for assurance sources.")
+    model_config = CLOSED
+    names: ClassVar[frozenset[str]] = frozenset({"withdraw", "opinions"})
+
+    withdraw: list[Id] = Field(default_factory=list, description="Assurance sources to take away.")
+    opinions: dict[Id, Opinion] = Field(default_factory=dict, description="New opinions for assurance sources.")
     as_of: Date = Field(None, description=f"Judge at this date (default today): {DATE_FORM}.")
-    policy: dict[str, Any] | None = None
+    policy: PolicyIn | None = None  # type: ignore[valid-type]
 
 
 class ClassChangeOut(BaseModel):
     process_id: str
     name: str
     area: str
-    before: str
-    after: str
-    score_before: float
-    score_after: float
+    before: Status
+    after: Status
+    score_before: float = Field(ge=0, le=1)
+    score_after: float = Field(ge=0, le=1)
 
 
 class AreaChangeOut(BaseModel):
     area: str
-    processes: int
-    coverage_before: float
-    coverage_after: float
-    covered_before: int
-    covered_after: int
+    processes: int = Field(ge=0)
+    coverage_before: float = Field(ge=0, le=1)
+    coverage_after: float = Field(ge=0, le=1)
+    covered_before: int = Field(ge=0)
+    covered_after: int = Field(ge=0)
 
 
 class WhatIfOut(BaseModel):
     as_of: dt.date
     withdraw: list[str]
-    opinions: dict[str, str]
+    opinions: dict[str, Opinion]
     changes: list[ClassChangeOut]
     areas: list[AreaChangeOut]
 

@@ -2,6 +2,7 @@
 from .errors import (
     AssuranceMapError,
     Conflict,
+    Missing,
     NotFound,
     Problem,
     Stale,
@@ -13,4 +14,5 @@ from .models import NODE_MODELS, Edge, Node, edge_from_dict, node_from_dict
 from .schema import SCHEMA
 
 __all__ = ["SCHEMA", "NODE_MODELS", "Node", "Edge", "node_from_dict", "edge_from_dict", "AssuranceMapError",
-           "Conflict", "NotFound", "Problem", "Stale", "StoreUnavailable", "UnknownArea", "ValidationError"]
+           "Conflict", "Missing", "NotFound", "Problem", "Stale", "StoreUnavailable", "UnknownArea",
+           "ValidationError"]

@@ -48,7 +48,13 @@ class ValidationError(AssuranceMapError):
         super().__init__(f"{len(self.problems)} problem(s), nothing was written:\n{shown}{more}")
 
 
-class UnknownArea(ValidationError):
+class Missing(ValidationError):
+    """The input names something the map does not have (an id, an area, an area's share of a
+    whole-map rule): the input is well formed, the map just lacks what it names. The API answers
+    404; the command line treats it as any other input error."""
+
+
+class UnknownArea(Missing):
     """An area no Process has; the message names the areas the map has (areas match in any case)."""
 
     def __init__(self, area: str, known: Iterable[str]):

@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphmodel.errors import Problem, ValidationError
+from graphmodel.errors import Missing, Problem, ValidationError
 from graphmodel.gaps.model import Report, SourceScore, Status
 from graphmodel.schema import LINE_NAMES, LINES
 from graphmodel.values import same_area
@@ -108,7 +108,7 @@ def heat_map(g: nx.MultiDiGraph, report: Report, area: str | None = None, page: 
                 f"(area=...) or a page (page=1 to {pages})", field="area" if area is None else "page")])
         page = 1
     if not 1 <= page <= pages:
-        raise ValidationError([Problem(f"the heat map has {pages} page(s) of {HEAT_ROWS} processes", field="page",
+        raise Missing([Problem(f"the heat map has {pages} page(s) of {HEAT_ROWS} processes", field="page",
                                        value=page)])
     rows = []
     for _, _, n in chosen[(page - 1) * HEAT_ROWS:page * HEAT_ROWS]:

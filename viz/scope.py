@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from graphmodel.errors import NotFound, Problem, UnknownArea, ValidationError
+from graphmodel.errors import NotFound, UnknownArea
 from graphmodel.gaps.model import Report
 from graphmodel.values import same_area
 
@@ -94,8 +94,7 @@ def chain_view(g: nx.MultiDiGraph, process_id: str) -> nx.MultiDiGraph:
     _require(g, process_id)
     kind = g.nodes[process_id]["kind"]
     if kind != PROCESS:
-        raise ValidationError([Problem(f"the oversight chain is drawn for a Process, not a {kind}",
-                                       kind, process_id)])
+        raise NotFound(f"Process {process_id!r}: the oversight chain is drawn for a Process, and this is a {kind}")
     sources = {s for s, _, rel in g.in_edges(process_id, keys=True) if rel == "ASSURES"}
     overseers = {m for m, _, rel in g.in_edges(process_id, keys=True) if rel == "OVERSEES"}
     meetings = _reports_to_closure(g, sources | overseers)

@@ -10,11 +10,9 @@ from graphmodel.cycle import acceptances
 from graphmodel.store.records import BY_MAX, REASON_MAX
 
 from ..deps import AsOf, Editor, StoreDep, Viewer
-from ..problems import RESPONSES
 from ..reports import policy_for, report_for
 
-router = APIRouter(prefix="/acceptances", tags=["panel cycle"],
-                   responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
+router = APIRouter(prefix="/acceptances", tags=["panel cycle"])
 
 
 class AcceptanceIn(BaseModel):
@@ -61,7 +59,7 @@ Rule = Annotated[str, Query(min_length=1, max_length=20, description="The rule, 
 NodeId = Annotated[str, Query(min_length=1, description="The node the finding is about.")]
 
 
-@router.delete("", status_code=204, summary="Withdraw the acceptance of a gap", responses={404: RESPONSES[404]})
+@router.delete("", status_code=204, summary="Withdraw the acceptance of a gap")
 def unaccept(rule: Rule, node_id: NodeId, store: StoreDep, who: Editor) -> Response:
     acceptances.unaccept(store, rule, node_id, Change("unaccept gap", who.name))
     return Response(status_code=204)

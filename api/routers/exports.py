@@ -17,12 +17,17 @@ from graphmodel.text import xml_safe
 
 from ..costly import Costly
 from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep
-from ..models import node_out
-from ..problems import RESPONSES
+from ..models import GraphOut, RuleId, node_out
 from ..reports import report_for
 
-router = APIRouter(prefix="/exports", tags=["exports"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
+router = APIRouter(prefix="/exports", tags=["exports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEXT = {"schema": {"type": "string"}}
+BYTES = {"schema": {"type": "string", "format": "binary"}}
+
+
+def _ids(rules: list[RuleId] | None) -> list[str] | None:
+    return None if rules is None else [r.value for r in rules]
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
@@ -36,8 +41,7 @@ def _costly(request: Request, store: Store, key: tuple[Any, ...], make: Callable
     return costly.bytes(store, key, make)
 
 
-@router.get("/graph.json", response_class=Response, summary="The whole graph as JSON",
-            responses={200: {"content": {"application/json": {}}}, 422: RESPONSES[422]})
+@router.get("/graph.json", response_model=GraphOut, summary="The whole graph as JSON")
 def graph_json(request: Request, store: StoreDep, _: Analyst) -> Response:
     def make() -> bytes:
         g = store.export()
@@ -50,7 +54,7 @@ def graph_json(request: Request, store: StoreDep, _: Analyst) -> Response:
 
 
 @router.get("/graph.graphml", response_class=Response, summary="The whole graph as GraphML (for Gephi, yEd)",
-            responses={200: {"content": {"application/graphml+xml": {}}}, 422: RESPONSES[422]})
+            responses={200: {"content": {"application/graphml+xml": TEXT}}})
 def graph_graphml(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None) -> Response:
     day = as_of or dt.date.today()
     body = _costly(request, store, ("graph.graphml", day), lambda: _graphml(request, store, day))
@@ -83,10 +87,10 @@ def _graphml(request: Request, store: Store, as_of: dt.date) -> bytes:
 
 
 @router.get("/findings.csv", response_class=Response, summary="Findings as CSV, one a row",
-            responses={200: {"content": {"text/csv": {}}}, 422: RESPONSES[422]})
+            responses={200: {"content": {"text/csv": TEXT}}})
 def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
                  area: Area = None) -> Response:
-    report = report_for(request, store, as_of=as_of, rules=rule, area=area)
+    report = report_for(request, store, as_of=as_of, rules=_ids(rule), area=area)
 
     def make() -> bytes:
         out = io.StringIO()
@@ -98,9 +102,9 @@ def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = No
 
 
 @router.get("/findings.xlsx", response_class=Response, summary="Findings and process classes as a workbook",
-            responses={200: {"content": {XLSX: {}}}, 422: RESPONSES[422]})
+            responses={200: {"content": {XLSX: BYTES}}})
 def findings_xlsx(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
                   area: Area = None) -> Response:
-    report = report_for(request, store, as_of=as_of, rules=rule, area=area)
+    report = report_for(request, store, as_of=as_of, rules=_ids(rule), area=area)
     body = _costly(request, store, ("findings.xlsx", report.as_of, tuple(rule or ()), area), lambda: xlsx_bytes(report))
     return _download(body, XLSX, f"findings-{report.as_of}.xlsx")

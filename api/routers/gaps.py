@@ -2,28 +2,36 @@
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from graphmodel import NotFound
 from graphmodel.gaps import RULES, Policy, what_if
-from graphmodel.gaps.analysis import select_rules
 from graphmodel.gaps.render import report_json
 from graphmodel.store import Store
 
 from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep, Viewer
-from ..problems import RESPONSES, area_resource
-from ..reports import GapQuery, GapReportOut, RuleOut, WhatIfOut, WhatIfQuery, json_response, policy_for, report_for
+from ..models import RuleId
+from ..reports import (
+    GapQuery,
+    GapReportOut,
+    PolicyOut,
+    RuleOut,
+    WhatIfOut,
+    WhatIfQuery,
+    json_response,
+    policy_for,
+    policy_overrides,
+    report_for,
+)
 
-router = APIRouter(prefix="/gaps", tags=["gaps"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
+router = APIRouter(prefix="/gaps", tags=["gaps"])
 Explain = Annotated[bool, Query(description="Include each score's arithmetic.")]
 
 
-def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: list[str] | None = None,
+def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: list[RuleId] | None = None,
             area: str | None = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
-    if rules is not None:  # checked before the cache, so bad ids are a clear error every time
-        rules = [r.id for r in select_rules(rules)]
-    return report_json(report_for(request, store, as_of=as_of, rules=rules, area=area, policy=policy), explain)
+    chosen = None if rules is None else [r.value for r in rules]
+    return report_json(report_for(request, store, as_of=as_of, rules=chosen, area=area, policy=policy), explain)
 
 
 @router.get("", response_model=GapReportOut, summary="All findings, classes and scores")
@@ -35,7 +43,7 @@ def all_gaps(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, r
 @router.post("", response_model=GapReportOut, summary="Findings under a policy of your own")
 def gaps_with_policy(request: Request, query: GapQuery, store: StoreDep, _: Analyst) -> Response:
     return json_response(_report(request, store, as_of=query.as_of, rules=query.rules, area=query.area,
-                                 explain=query.explain, policy=query.policy))
+                                 explain=query.explain, policy=policy_overrides(query.policy)))
 
 
 @router.get("/rules", response_model=list[RuleOut], summary="The rules, in plain words")
@@ -45,41 +53,39 @@ def rules(request: Request, _: Viewer) -> list[dict[str, Any]]:
              "severity": policy.severity(r.id).value, "classifies": r.classifies} for r in RULES.values()]
 
 
-@router.get("/policy", summary="The effective default policy")
+@router.get("/policy", response_model=PolicyOut, summary="The effective default policy")
 def policy(request: Request, _: Viewer) -> dict[str, Any]:
     return (policy_for(request) or Policy()).as_dict()
 
 
-@router.get("/rules/{rule_id}", response_model=GapReportOut, summary="Findings of one rule",
-            responses={404: RESPONSES[404]})
-def one_rule(request: Request, rule_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> dict[str, Any]:
-    if rule_id.upper() not in RULES:
-        raise NotFound(f"rule {rule_id!r}; the rules are {', '.join(RULES)}")
-    return _report(request, store, as_of=as_of, rules=[rule_id.upper()])
+@router.get("/rules/{rule_id}", response_model=GapReportOut, summary="Findings of one rule")
+def one_rule(request: Request, rule_id: Annotated[RuleId, Path(description="The rule.")], store: StoreDep,
+             _: Viewer, as_of: AsOf = None) -> Response:
+    return json_response(_report(request, store, as_of=as_of, rules=[rule_id]))
 
 
-@router.get("/areas/{area}", response_model=GapReportOut, summary="Findings and classes for one area",
-            responses={404: RESPONSES[404]})
-def one_area(request: Request, area: str, store: StoreDep, _: Viewer, as_of: AsOf = None,
-             explain: Explain = False) -> Response:
-    with area_resource(area):
-        return json_response(_report(request, store, as_of=as_of, area=area, explain=explain))
+@router.get("/areas/{area}", response_model=GapReportOut, summary="Findings and classes for one area")
+def one_area(request: Request, area: Annotated[str, Path(min_length=1, description="The area (any case).")],
+             store: StoreDep, _: Viewer, as_of: AsOf = None, explain: Explain = False) -> Response:
+    return json_response(_report(request, store, as_of=as_of, area=area, explain=explain))
 
 
 @router.get("/nodes/{node_id:path}", response_model=GapReportOut, summary="One node's findings",
-            description="The findings about one node, and its class and score when it is a Process.",
-            responses={404: RESPONSES[404]})
-def one_node(request: Request, node_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> dict[str, Any]:
+            description="The findings about one node, and its class and score when it is a Process, with the "
+                        "arithmetic behind the score.")
+def one_node(request: Request, node_id: Annotated[str, Path(min_length=1, description="The node's id.")],
+             store: StoreDep, _: Viewer, as_of: AsOf = None) -> Response:
     store.node(node_id)
     body = _report(request, store, as_of=as_of, explain=True)
     body["findings"] = [f for f in body["findings"] if f["node_id"] == node_id]
     body["assessments"] = [a for a in body["assessments"] if a["process_id"] == node_id]
-    return body
+    return json_response(body)
 
 
 @router.post("/what-if", response_model=WhatIfOut, summary="What if sources were withdrawn or their opinions changed?",
-             description="Which processes change class, and how each area's coverage moves. Nothing is written.")
+             description="Which processes change class, and how each area's coverage moves. Nothing is written. "
+                         "A source that is not in the map is not found (404).")
 def whatif(request: Request, query: WhatIfQuery, store: StoreDep, _: Analyst) -> dict[str, Any]:
     result = what_if(store, withdraw=query.withdraw, opinions=query.opinions, as_of=query.as_of,
-                     policy=policy_for(request, query.policy))
+                     policy=policy_for(request, policy_overrides(query.policy)))
     return result.as_dict()

@@ -10,7 +10,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -26,11 +26,13 @@ from loaders.report import Issue, LoadReport
 
 from ..auth import Principal
 from ..deps import Editor, StoreDep
-from ..problems import MEDIA_TYPE, RESPONSES, ProblemDetail
+from ..models import CLOSED
+from ..problems import MEDIA_TYPE, ProblemDetail
 from ..uploads import new_folder, safe_name, upload_folder
 
-router = APIRouter(prefix="/imports", tags=["imports"],
-                   responses={k: RESPONSES[k] for k in (401, 403, 413, 503)})
+router = APIRouter(prefix="/imports", tags=["imports"])
+Adapter = Literal[ADAPTER_NAMES]  # type: ignore[valid-type]  # auto, generic, or a register layout
+TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {"description": "The upload is larger than the server's limit."}}
 CHUNK = 1 << 16
 STAGED_SECONDS = 30 * 60  # an unfinished preview's files are dropped after this
 STAGED_MAX = 16
@@ -98,7 +100,9 @@ class StagedReport(ImportReport):
 class Mapping(BaseModel):
     """The editor's word over the guesses, for every file of the staged import."""
 
-    adapter: str = "auto"
+    model_config = CLOSED
+
+    adapter: Adapter = "auto"
     prefix: str | None = None
     columns: dict[str, str] = Field(default_factory=dict, description="header as written -> field (or 'ignore')")
 
@@ -227,9 +231,11 @@ def _stage(request: Request) -> _Stage:
 @router.post("/preview", response_model=StagedReport, summary="Read files and say what was found; keep them to write",
              description="Nothing is written. The response gives, per register, the layout chosen, the column map "
                          "with confidence, sections, rows read, merged and skipped, and every warning and error; its "
-                         "token names the kept files for `POST /imports/{token}` (write) or `DELETE` (cancel).")
-async def preview(request: Request, files: Annotated[list[UploadFile], File(description="One or more files.")],
-                  store: StoreDep, who: Editor, adapter: Annotated[str, Form()] = "auto",
+                         "token names the kept files for `POST /imports/{token}` (write) or `DELETE` (cancel).",
+             responses=TOO_LARGE)
+async def preview(request: Request,
+                  files: Annotated[list[UploadFile], File(min_length=1, description="One or more files.")],
+                  store: StoreDep, who: Editor, adapter: Annotated[Adapter, Form()] = "auto",
                   prefix: Annotated[str | None, Form()] = None) -> Any:
     folder = new_folder(request.app.state.uploads)  # removed with the staged import, or at the next start
     try:
@@ -244,8 +250,7 @@ async def preview(request: Request, files: Annotated[list[UploadFile], File(desc
 
 
 @router.post("/{token}", response_model=ImportReport, summary="Write a previewed import with the mapping settled on",
-             responses={404: RESPONSES[404],
-                        422: {"description": "The files have errors with this mapping; nothing was written.",
+             responses={422: {"description": "The files have errors with this mapping; nothing was written.",
                               "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ImportProblem"}}}}})
 async def commit(request: Request, token: str, mapping: Mapping, store: StoreDep, who: Editor) -> Any:
     stage = _stage(request)
@@ -260,8 +265,7 @@ async def commit(request: Request, token: str, mapping: Mapping, store: StoreDep
     return body
 
 
-@router.delete("/{token}", status_code=204, summary="Cancel a previewed import: its files are dropped",
-               responses={404: RESPONSES[404]})
+@router.delete("/{token}", status_code=204, summary="Cancel a previewed import: its files are dropped")
 def cancel(request: Request, token: str, who: Editor) -> None:
     stage = _stage(request)
     stage.get(token, who)
@@ -272,13 +276,16 @@ def cancel(request: Request, token: str, who: Editor) -> None:
              description="Workbooks, CSV files (one per table, named after it), YAML or JSON, or register files for "
                          "an adapter. Every file is checked first; any error means nothing is written and the "
                          "response (422) lists every problem with file, table, row and column.",
-             responses={422: {"description": "The files have errors; nothing was written.",
+             responses={**TOO_LARGE,
+                        422: {"description": "The files have errors; nothing was written.",
                               "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ImportProblem"}}}}})
-async def upload(request: Request, files: Annotated[list[UploadFile], File(description="One or more map files.")],
+async def upload(request: Request,
+                 files: Annotated[list[UploadFile], File(min_length=1, description="One or more map files.")],
                  store: StoreDep, who: Editor,
                  dry_run: Annotated[bool, Query(description="Validate only; write nothing.")] = False,
-                 adapter: Annotated[str, Query(description="auto, generic, risk-register, risk-table, delivery-plan, "
-                                                           "assurance-programme or meeting-notes.")] = "auto") -> Any:
+                 adapter: Annotated[Adapter, Query(
+                     description="How to read the files: auto (tell from each), generic (the import format) or a "
+                                 "register layout.")] = "auto") -> Any:
     with upload_folder(request.app.state.uploads) as tmp:
         paths, names = await _receive(files, tmp)
         report = await run_in_threadpool(load, paths, store, adapter, dry_run, change=_import(who, names))

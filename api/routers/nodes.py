@@ -7,22 +7,25 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
-from graphmodel import NODE_MODELS, SCHEMA, Conflict, Node, NotFound, Problem, Stale, ValidationError
+from graphmodel import SCHEMA, Conflict, Node, NotFound, Stale
 from graphmodel.audit import Change
 from graphmodel.store import Direction, Store
 from graphmodel.text import clean_id
 
-from ..deps import Editor, StoreDep, Viewer
-from ..models import NODE_FILTERS, NODE_OUT, NeighbourOut, NodePage, node_out
-from ..problems import RESPONSES
+from ..deps import Editor, RelFilter, StoreDep, Viewer
+from ..models import NODE_FILTERS, NODE_IN, NODE_OUT, NeighbourOut, NodePage, node_out
+from ..paths import NODE_ID
 
-router = APIRouter(prefix="/nodes", tags=["nodes"], responses={k: RESPONSES[k] for k in (401, 403, 404, 422, 503)})
-NodeId = Annotated[str, Path(min_length=1, description="The node's id (case-sensitive).")]
+router = APIRouter(prefix="/nodes", tags=["nodes"])
+NodeId = Annotated[str, Path(min_length=1, description="The node's id (case-sensitive; a / in it is sent as %2F).")]
 IfMatch = Annotated[str | None, Header(description="The ETag of the node as last read (or *): the change is made "
                                                    "only if the node is still that (412 otherwise).")]
 IfNoneMatch = Annotated[str | None, Header(description="*: create the node only if there is none with its id "
                                                        "(412 otherwise).")]
-CONDITIONAL: dict[int | str, dict[str, Any]] = {412: RESPONSES[412]}
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {
+    "description": "The id is taken by a node of another kind, or the body's id differs from the path's."}}
+CONDITIONAL: dict[int | str, dict[str, Any]] = {412: {
+    "description": "If-Match named a state the node is no longer in, or If-None-Match: * found the node there."}}
 
 
 def _tags(header: str) -> list[str]:
@@ -51,12 +54,13 @@ def _with_tag(node: Node, response: Response) -> dict[str, Any]:
 
 
 def _routes(kind: str) -> None:
-    model, out, filters_model = NODE_MODELS[kind], NODE_OUT[kind], NODE_FILTERS[kind]
+    model, out, filters_model = NODE_IN[kind], NODE_OUT[kind], NODE_FILTERS[kind]
     spec = SCHEMA.node(kind)
-    example = {f.name: f"example {f.name}" if f.type is str else f.default for f in spec.fields if f.required}
+    one = f"/{kind}/{{node_id:{NODE_ID}}}"
 
     @router.get(f"/{kind}", response_model=NodePage, summary=f"List {kind} nodes",
-                description=f"{spec.description} Filters are exact matches on fields; results ordered by id.")
+                description=f"{spec.description} Filters are exact matches on fields; results ordered by id. A "
+                            "filter that matches nothing gives an empty page.")
     def list_nodes(q: Annotated[filters_model, Query()], store: StoreDep, _: Viewer) -> dict[str, Any]:
         wanted = {k: v for k, v in q.model_dump().items() if v is not None and k not in ("offset", "limit")}
         page = store.list_nodes(kind, wanted, q.offset, q.limit)
@@ -64,8 +68,7 @@ def _routes(kind: str) -> None:
                 "limit": page.limit}
 
     @router.post(f"/{kind}", response_model=out, status_code=201, summary=f"Create a {kind}",
-                 responses={409: RESPONSES[409]}, openapi_extra={"requestBody": {"content": {
-                     "application/json": {"example": {k: v for k, v in example.items() if v is not None}}}}})
+                 responses={409: {"description": "A node with this id exists already (PUT replaces one)."}})
     def create(node: model, store: StoreDep, who: Editor, response: Response) -> dict[str, Any]:
         try:
             store.upsert([node], create_only=True,
@@ -75,28 +78,32 @@ def _routes(kind: str) -> None:
         return _with_tag(node, response)
 
     @router.get(f"/{kind}/{{node_id:path}}/neighbours", response_model=list[NeighbourOut],
-                summary=f"Neighbours of a {kind}", responses={404: RESPONSES[404]})
-    def neighbours(node_id: NodeId, store: StoreDep, _: Viewer,
-                   rel: Annotated[str | None, Query(description="Only this edge kind.")] = None,
+                summary=f"Neighbours of a {kind}", description="Filters (`rel`, `direction`) that match nothing give "
+                                                              "an empty list.")
+    def neighbours(node_id: NodeId, store: StoreDep, _: Viewer, rel: RelFilter = None,
                    direction: Direction = Direction.BOTH) -> list[dict[str, Any]]:
         _get(store, kind, node_id)
         return [{"direction": nb.direction, "edge": nb.edge.model_dump(), "node": node_out(nb.node)}
-                for nb in store.neighbours(node_id, rel, direction)]
+                for nb in store.neighbours(node_id, rel and rel.value, direction)]
 
-    @router.get(f"/{kind}/{{node_id:path}}", response_model=out, summary=f"Read a {kind}",
-                description="The ETag header identifies this state of the node, for If-Match.",
-                responses={404: RESPONSES[404]})
+    @router.get(one, response_model=out, summary=f"Read a {kind}",
+                description="The ETag header identifies this state of the node, for If-Match.")
     def read(node_id: NodeId, store: StoreDep, _: Viewer, response: Response) -> dict[str, Any]:
         return _with_tag(_get(store, kind, node_id), response)
 
-    @router.put(f"/{kind}/{{node_id:path}}", response_model=out, summary=f"Create or replace a {kind}",
-                description="With If-Match, only if the node is still as last read; with If-None-Match: *, only "
-                            "if there is none.", responses={409: RESPONSES[409], **CONDITIONAL})
+    @router.put(one, response_model=out, summary=f"Create or replace a {kind}", responses={**CONFLICT, **CONDITIONAL},
+                description=f"The path names the {kind}; the body is the whole node, and its `id` must equal the "
+                            "path's (else 409, and nothing is written). A node that is not there is created. With "
+                            "If-Match, only if the node is still as last read; with If-None-Match: *, only if there "
+                            "is none.")
     def replace(node_id: NodeId, node: model, store: StoreDep, who: Editor, response: Response,
                 if_match: IfMatch = None, if_none_match: IfNoneMatch = None) -> dict[str, Any]:
         if node.id != _same_id(node_id):
-            raise ValidationError([Problem("the id in the body differs from the id in the path", kind,
-                                           node_id, "id", node.id)])
+            raise Conflict(f"the body's id {node.id!r} differs from the id in the path, {node_id!r}; a node's id "
+                           "cannot be changed by PUT")
+        other = store.kinds({node.id}).get(node.id)
+        if other not in (None, kind):
+            raise Conflict(f"{node.id!r} is the id of a {other}; ids are unique across the map")
         expected = _expected(store, node.id, if_match)
         change = Change("replace node", who.name, {"kind": kind, "id": node.id})
         try:
@@ -108,9 +115,8 @@ def _routes(kind: str) -> None:
             raise exc
         return _with_tag(node, response)
 
-    @router.delete(f"/{kind}/{{node_id:path}}", status_code=204, summary=f"Delete a {kind} and its edges",
-                   description="With If-Match, only if the node is still as last read.",
-                   responses={404: RESPONSES[404], **CONDITIONAL})
+    @router.delete(one, status_code=204, summary=f"Delete a {kind} and its edges", responses=CONDITIONAL,
+                   description="With If-Match, only if the node is still as last read.")
     def delete(node_id: NodeId, store: StoreDep, who: Editor, if_match: IfMatch = None) -> Response:
         _get(store, kind, node_id)
         store.delete_node(node_id, change=Change("delete node", who.name, {"kind": kind, "id": node_id}),
@@ -130,7 +136,7 @@ def _same_id(path_id: str) -> str:
 def _get(store: Store, kind: str, node_id: str) -> Node:
     node = store.get_node(node_id)
     if node is None or node.kind != kind:
-        raise NotFound(f"{kind} {node_id!r}")
+        raise NotFound(f"{kind} {node_id!r}" + (f" (that id is a {node.kind})" if node is not None else ""))
     return node
 
 

@@ -8,11 +8,9 @@ from paper.command import TITLE_MAX, make_paper, render
 from paper.template import Template
 
 from ..deps import AsOf, StoreDep, Viewer
-from ..problems import RESPONSES
 from ..reports import policy_for
 
-router = APIRouter(prefix="/papers", tags=["panel cycle"],
-                   responses={k: RESPONSES[k] for k in (401, 403, 404, 422, 503)})
+router = APIRouter(prefix="/papers", tags=["panel cycle"])
 MEDIA = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 Since = Annotated[str | None, Query(max_length=NAME_MAX, description="The snapshot to compare with (default: the "
@@ -30,7 +28,9 @@ def template_for(request: Request) -> Template:
             description="Purpose and recommendation, coverage by area with the direction of travel, the heat map, "
                         "the high-severity findings with owners, the changes since the snapshot, the accepted gaps and "
                         "those due for review, the overdue actions by risk, and an appendix of every finding. A4, with "
-                        "page numbers.", responses={200: {"content": {media: {} for media in MEDIA.values()}}})
+                        "page numbers.",
+            responses={200: {"content": {media: {"schema": {"type": "string", "format": "binary"}}
+                                         for media in MEDIA.values()}}})
 def current_paper(request: Request, fmt: Literal["pdf", "docx"], store: StoreDep, _: Viewer, since: Since = None,
                   as_of: AsOf = None, title: Title = None) -> Response:
     cache = request.app.state.reports

@@ -13,10 +13,9 @@ from graphmodel.store import Store
 from graphmodel.store.records import NAME_MAX
 
 from ..deps import Admin, AsOf, Editor, StoreDep, Viewer
-from ..problems import RESPONSES
 from ..reports import FindingOut, GapReportOut, json_response, policy_for
 
-router = APIRouter(tags=["panel cycle"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
+router = APIRouter(tags=["panel cycle"])
 
 
 class SnapshotOut(BaseModel):
@@ -120,21 +119,20 @@ def list_snapshots(store: StoreDep, _: Viewer) -> list[dict[str, Any]]:
 @router.post("/snapshots", response_model=SnapshotOut, status_code=201, summary="Freeze the map and its report",
              description="Keeps the whole map and its gap report (with the policy and the accepted gaps as they "
                          "stand) under a new name. Snapshots are never replaced: a name already taken, whatever "
-                         "its case, is 409.", responses={409: RESPONSES[409]})
+                         "its case, is 409.",
+             responses={409: {"description": "A snapshot of that name exists already."}})
 def save_snapshot(request: Request, body: SnapshotIn, store: StoreDep, who: Editor) -> dict[str, Any]:
     info = snapshots.take(store, body.name, by=who.name, as_of=body.as_of, policy=policy_for(request, body.policy),
                           change=Change("save snapshot", who.name))
     return info.as_dict()
 
 
-@router.get("/snapshots/{name:path}", response_model=SnapshotDetail, summary="One snapshot and the report it froze",
-            responses={404: RESPONSES[404]})
+@router.get("/snapshots/{name:path}", response_model=SnapshotDetail, summary="One snapshot and the report it froze")
 def get_snapshot(request: Request, name: str, store: StoreDep, _: Viewer) -> Response:
     return json_response(snapshot_json(request.app.state.reports.snapshot(store, name)))
 
 
-@router.delete("/snapshots/{name:path}", status_code=204, summary="Delete a snapshot (admins only)",
-               responses={404: RESPONSES[404]})
+@router.delete("/snapshots/{name:path}", status_code=204, summary="Delete a snapshot (admins only)")
 def delete_snapshot(name: str, store: StoreDep, who: Admin) -> Response:
     store.delete_snapshot(name, Change("delete snapshot", who.name))
     return Response(status_code=204)
@@ -167,7 +165,7 @@ def travel_for(request: Request, store: Store, since: str | None, as_of: dt.date
             description="Processes (class and strength), areas (coverage), findings (new, resolved, persisting), "
                         "actions (RAG status) and nodes (added, removed, changed) between a snapshot and the map now "
                         "at `as_of`, or a later snapshot (`until`). Directions: improved, worsened, unchanged, new, "
-                        "removed.", responses={404: RESPONSES[404]})
+                        "removed.")
 def changes(request: Request, store: StoreDep, _: Viewer, since: Since_ = None, until: Until_ = None,
             as_of: AsOf = None) -> Response:
     return json_response(changes_json(changes_for(request, store, since, until, as_of)))

@@ -3,7 +3,8 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import networkx as nx
-from fastapi import APIRouter, HTTPException, Query, Request
+from annotated_types import MinLen
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graphmodel.gaps import Report, what_if
@@ -14,14 +15,15 @@ from viz import assets, heatmap, pages, urls
 from ..auth import Role
 from ..costly import Costly
 from ..deps import Area, AsOf, Editor, Public, StoreDep, Viewer
-from ..problems import RESPONSES, area_resource
 from ..reports import policy_for, report_for
 from .snapshots import travel_for
 
-router = APIRouter(tags=["views"], default_response_class=HTMLResponse,
-                   responses={k: RESPONSES[k] for k in (401, 403, 404, 503)})
+router = APIRouter(tags=["views"], default_response_class=HTMLResponse)
+AreaPath = Annotated[str, Path(min_length=1, description="The area (any case).")]
+IdPath = Annotated[str, Path(min_length=1, description="The item's id (case-sensitive; a / in it is sent as %2F).")]
 ASSET_BASE = urls.ASSET_BASE
-Expand = Annotated[str | None, Query(description="At area level (a large map): the area to open in place.")]
+Expand = Annotated[str | None, Query(min_length=1,
+                                     description="At area level (a large map): the area to open in place.")]
 Page = Annotated[int, Query(ge=1, description="Which page of the opened area's processes, worst first.")]
 Plans = Annotated[bool, Query(description="Also draw risks and actions.")]
 HeatPage = Annotated[int, Query(ge=1, description=f"Which {heatmap.HEAT_ROWS} processes of the selection.")]
@@ -63,16 +65,15 @@ def gaps_view(request: Request, store: StoreDep, _: Viewer, expand: Expand = Non
 
 
 @router.get("/views/area/{area}", summary="One area's processes, their sources and routes to the panel")
-def area_view(request: Request, area: str, store: StoreDep, _: Viewer, page: Page = 1, plans: Plans = False,
+def area_view(request: Request, area: AreaPath, store: StoreDep, _: Viewer, page: Page = 1, plans: Plans = False,
               as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
-    with area_resource(area):
-        return pages.area_page(g, report, area, page=page, plans=plans, asset_base=ASSET_BASE, links=True,
-                               changes=travel_for(request, store, since, as_of))
+    return pages.area_page(g, report, area, page=page, plans=plans, asset_base=ASSET_BASE, links=True,
+                           changes=travel_for(request, store, since, as_of))
 
 
 @router.get("/views/node/{node_id:path}", summary="The neighbourhood of one item, centred on it")
-def node_view(request: Request, node_id: str, store: StoreDep, _: Viewer,
+def node_view(request: Request, node_id: IdPath, store: StoreDep, _: Viewer,
               depth: Annotated[int, Query(ge=0, le=6)] = 2, as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
     return pages.node_page(g, report, node_id, depth, asset_base=ASSET_BASE, links=True,
@@ -80,7 +81,7 @@ def node_view(request: Request, node_id: str, store: StoreDep, _: Viewer,
 
 
 @router.get("/views/chain/{process_id:path}", summary="A process's oversight chain up to the panel")
-def chain_view(request: Request, process_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None,
+def chain_view(request: Request, process_id: IdPath, store: StoreDep, _: Viewer, as_of: AsOf = None,
                since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
     return pages.chain_page(g, report, process_id, asset_base=ASSET_BASE, links=True,
@@ -89,8 +90,9 @@ def chain_view(request: Request, process_id: str, store: StoreDep, _: Viewer, as
 
 @router.get("/views/record/{node_id:path}", summary="One item's record: fields, sources, findings, chain and links",
             description="With `withdraw` (analysts and above): what would change if those sources were withdrawn.")
-def record_view(request: Request, node_id: str, store: StoreDep, who: Viewer,
-                withdraw: Annotated[list[str] | None, Query(description="Assurance sources to withdraw (what-if).")]
+def record_view(request: Request, node_id: IdPath, store: StoreDep, who: Viewer,
+                withdraw: Annotated[list[Annotated[str, MinLen(1)]] | None,
+                                    Query(description="Assurance sources to withdraw (what-if).")]
                 = None, as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
     can_what_if = who.role >= Role.analyst
@@ -115,7 +117,8 @@ IMAGES = {"png": ("image/png", heatmap.heatmap_png), "svg": ("image/svg+xml", he
 
 
 @router.get("/views/heatmap.{fmt}", response_class=Response, summary="The heat map as PNG or SVG, for panel papers",
-            responses={200: {"content": {media: {} for media, _ in IMAGES.values()}}, 422: RESPONSES[422]})
+            responses={200: {"content": {media: {"schema": {"type": "string", "format": "binary"}}
+                                         for media, _ in IMAGES.values()}}})
 def heatmap_image(request: Request, fmt: Literal["png", "svg"], store: StoreDep, _: Viewer, area: Area = None,
                   page: Annotated[int | None, Query(ge=1, description=f"Which {heatmap.HEAT_ROWS} processes; needed "
                                                     "when the selection has more, which is otherwise refused (422).")]

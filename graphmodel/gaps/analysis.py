@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from ..errors import Problem, UnknownArea, ValidationError
+from ..errors import Missing, Problem, UnknownArea, ValidationError
 from .accepted import judge, store_evidence
 from .facts import Context, GapFacts, MeetingFact, Overlay, ProcessFact, SourceFact
 from .model import Assessment, Finding, Report, SourceScore, Status
@@ -46,7 +46,7 @@ def analyse(store: Store, *, as_of: dt.date | None = None, policy: Policy | None
     """
     chosen = select_rules(rules)
     if area is not None and rules is not None and (whole := [r.id for r in chosen if not r.by_area]):
-        raise ValidationError([Problem(f"rule {r} is about the whole map ({RULES[r].kind} nodes have no area), so it "
+        raise Missing([Problem(f"rule {r} is about the whole map ({RULES[r].kind} nodes have no area), so it "
                                        "cannot be narrowed to an area; ask for it without an area", "rule", value=r)
                                for r in whole])
     ctx = Context(as_of or dt.date.today(), policy or Policy(), overlay or Overlay(), area)

@@ -160,3 +160,8 @@ class Policy(BaseModel):
     def stale_after(self, frequency: str | None) -> float:
         """Age in days beyond which a source is stale (age exactly at the limit is not)."""
         return self.staleness_multiplier * self.period_days(frequency)
+
+
+def map_keys() -> dict[str, tuple[Any, ...]]:
+    """The keys each map setting takes: a closed set, so a policy that names another is refused."""
+    return {**_MAPS, "severities": tuple(_severities())}

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import Problem, ValidationError
+from ..errors import Missing, Problem, ValidationError
 from ..schema import OPINIONS
 from ..store.base import Store
 from .analysis import analyse
@@ -66,11 +66,14 @@ def _overlay(store: Store, withdraw: Iterable[str], opinions: Mapping[str, str])
     withdraw = tuple(dict.fromkeys(withdraw))
     replaced = {sid: str(op).strip().lower() for sid, op in opinions.items()}
     kinds = store.kinds(set(withdraw) | set(replaced))
-    problems = []
+    missing = []
     for sid in (*withdraw, *replaced):
         if kinds.get(sid) != "AssuranceSource":
             found = f"it is a {kinds[sid]}" if sid in kinds else "no node has this id"
-            problems.append(Problem(f"not an assurance source: {found}", "AssuranceSource", sid))
+            missing.append(Problem(f"not an assurance source: {found}", "AssuranceSource", sid))
+    if missing:
+        raise Missing(missing)
+    problems = []
     for sid, op in replaced.items():
         if op not in OPINIONS:
             problems.append(Problem(f"unknown opinion; expected one of {', '.join(OPINIONS)}", "AssuranceSource",
