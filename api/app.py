@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
 
     # /docs and /redoc are served by api.docs from files in the package, never from a CDN.
     app = FastAPI(title="assurance-map", version=contract.API_VERSION, description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, generate_unique_id_function=lambda route: route.name)
     app.state.settings = settings
     app.state.keys = keys
     app.state.policy = Policy.load(settings.policy) if settings.policy else None  # a bad file stops the start

@@ -84,7 +84,8 @@ def statuses(route: Any, method: str) -> set[int]:
 
 def _problem(code: int, given: dict[str, Any] | None) -> dict[str, Any]:
     given = given or {}
-    if given.get("content") and MEDIA_TYPE not in given["content"]:  # a body of its own, e.g. /health's
+    media = given.get("content", {})
+    if media and MEDIA_TYPE not in media and "HTTPValidationError" not in str(media):  # e.g. /health's own
         return given
     schema = given.get("content", {}).get(MEDIA_TYPE, {}).get("schema") or {
         "$ref": "#/components/schemas/ProblemDetail"}

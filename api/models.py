@@ -3,7 +3,9 @@
 Requests are strict: a closed vocabulary takes its canonical words only (the enums the OpenAPI
 document lists), and an unknown property is refused, so what the document says is what the server
 does. The import format stays lenient about spellings; that is for registers people write."""
+import datetime as dt
 import enum
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, cast
 
@@ -16,7 +18,9 @@ from graphmodel.gaps import RULES
 from graphmodel.models import build_model
 from graphmodel.store import Direction
 
-CLOSED = ConfigDict(extra="forbid")  # a request model that refuses properties it does not declare
+# A request body refuses properties it does not declare, and takes JSON's types as the document states
+# them: "5" is not a number, false is not 0. (A date comes as text: its fields say strict=False.)
+CLOSED = ConfigDict(extra="forbid", strict=True)
 
 
 def _vocabulary(name: str, words: Iterable[str], doc: str) -> type[enum.StrEnum]:
@@ -34,9 +38,25 @@ else:
     Rel = _vocabulary("Rel", SCHEMA.edge_names, "An edge kind (the relationship between two nodes).")
     RuleId = _vocabulary("RuleId", RULES, "A gap rule.")
 
+# In strict request bodies a vocabulary is a Literal (strict validation wants an Enum's instances).
+RuleName = Literal[tuple(RULES)]
+
+
+def words(vocabulary: Any) -> Any:
+    """A Literal of an Enum's values, for strict request bodies."""
+    return Literal[tuple(v.value for v in vocabulary)] if isinstance(vocabulary, type) and \
+        issubclass(vocabulary, enum.Enum) else vocabulary
+
+
 # A node's own resource ends at its id: `/nodes/{Kind}/{id}/neighbours` is another resource, so an id
 # may not end in "/neighbours" (the path could not name it).
 SUBRESOURCE = "/neighbours"
+
+
+def whole(value: Any) -> Any:
+    """4.0 is the whole number 4 in JSON Schema (and so in what clients send); strict validation would
+    refuse it, so it is made an int first. 4.5 stays, to be refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _strict(kind: str) -> Any:
@@ -44,8 +64,11 @@ def _strict(kind: str) -> Any:
     import format uses) would accept them, and ids a path cannot name."""
     spec = SCHEMA.node(kind)
     closed = {f.name: f.choices for f in spec.fields if f.type is str and f.choices}
+    numbers = {f.name for f in spec.fields if f.type is int}
 
     def check(cls: type[Node], value: Any, info: Any) -> Any:
+        if info.field_name in numbers:
+            return whole(value)
         choices = closed.get(info.field_name)
         if choices and isinstance(value, str) and value not in choices:
             raise ValueError(f"expected one of {', '.join(choices)}")
@@ -65,12 +88,17 @@ def _request_model(kind: str) -> type[Node]:
                                       json_schema_extra={"not": {"pattern": f"{SUBRESOURCE}$"}})
     # Every field again, explicitly: a subclass would otherwise take BaseModel.register as the default
     # of the field "register".
-    fields: dict[str, Any] = {name: (info.annotation, info) for name, info in base.model_fields.items()}
-    fields["id"] = (str, key)
-    model = build_model(
-        kind, __base__=base, __doc__=base.__doc__,
-        __validators__={"_strict": field_validator("*", mode="before")(_strict(kind))}, **fields)
-    return cast(type[Node], model)
+    fields: dict[str, Any] = {**base.model_fields, "id": key}
+    for f in SCHEMA.node(kind).fields:
+        if f.type is dt.date:  # a date comes as text, which only the lax mode reads (and the model checks)
+            fields[f.name] = FieldInfo.merge_field_infos(fields[f.name], Field(strict=False))
+    namespace = {"__doc__": base.__doc__, "__module__": base.__module__, "model_config": CLOSED,
+                 "__annotations__": {name: info.annotation for name, info in fields.items()}, **fields,
+                 "_strict": field_validator("*", mode="before")(_strict(kind))}
+    with warnings.catch_warnings():  # the field "register" shadows BaseModel.register, harmlessly
+        warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+        meta: Any = type(base)
+        return cast(type[Node], meta(kind, (base,), namespace))
 
 
 def _out_model(kind: str) -> type[BaseModel]:
@@ -104,7 +132,7 @@ def _filter_model(kind: str) -> type[BaseModel]:
         fields[f.name] = (base | None, Field(None, description=f"equals: {f.description}", **_limits(limits)))
     fields["offset"] = (int, Field(0, ge=0, description="How many to skip."))
     fields["limit"] = (int, Field(100, ge=1, le=10_000, description="How many at most."))
-    return build_model(f"{kind}Filters", __config__=CLOSED, **fields)
+    return build_model(f"{kind}Filters", __config__=ConfigDict(extra="forbid"), **fields)  # text: lax
 
 
 NODE_IN = {kind: _request_model(kind) for kind in SCHEMA.node_names}
@@ -121,6 +149,7 @@ def node_out(node: Node) -> dict[str, Any]:
 class EdgeIn(Edge):
     """An edge to create: its kind spelled as the schema spells it."""
 
+    model_config = ConfigDict(strict=True)
     names: ClassVar[frozenset[str]] = frozenset({"source", "target"})  # properties that name nodes (404)
 
     @field_validator("rel", mode="before")

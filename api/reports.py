@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 import networkx as nx
 from fastapi import Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, field_validator
 
 from graphmodel.cycle import snapshots
 from graphmodel.cycle.snapshots import MapState
@@ -23,7 +23,7 @@ from graphmodel.store import Store
 from graphmodel.values import DATE_FORM
 
 from .deps import Date
-from .models import CLOSED, NodeKind, RuleId, counts_model
+from .models import CLOSED, NodeKind, RuleId, RuleName, counts_model, whole, words
 
 Id = Annotated[str, Field(min_length=1, description="A node's id (case-sensitive).")]
 Opinion = Literal[OPINIONS]  # type: ignore[valid-type]
@@ -34,7 +34,7 @@ def _keyed(name: str, keys: Iterable[Any], value: Any, partial: bool, doc: str) 
     them: lines are "1" to "4"); in a request every key is optional and no other is accepted."""
     fields = {f"k{i}": (value | None, Field(None, alias=str(k))) if partial else (value, Field(alias=str(k)))
               for i, k in enumerate(keys)}
-    return build_model(name, __config__=ConfigDict(extra="forbid" if partial else "ignore"), __doc__=doc, **fields)
+    return build_model(name, __config__=CLOSED if partial else None, __doc__=doc, **fields)
 
 
 def _policy_model(name: str, partial: bool, doc: str) -> type[BaseModel]:
@@ -45,13 +45,17 @@ def _policy_model(name: str, partial: bool, doc: str) -> type[BaseModel]:
     for setting, info in Policy.model_fields.items():
         if setting in maps:
             camel = "".join(part.title() for part in setting.split("_"))
-            kind: Any = _keyed(f"{name}{camel}", maps[setting], get_args(info.annotation)[1], partial,
+            value = get_args(info.annotation)[1]
+            kind: Any = _keyed(f"{name}{camel}", maps[setting], words(value) if partial else value, partial,
                                info.description or "")
         else:
             kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
         fields[setting] = (kind | None, Field(None, description=info.description)) if partial else (
             kind, Field(description=info.description))
-    return build_model(name, __config__=ConfigDict(extra="forbid") if partial else None, __doc__=doc, **fields)
+    numbers = [s for s, info in Policy.model_fields.items() if info.annotation is int]
+    validators = {"_whole": field_validator(*numbers, mode="before")(lambda cls, v: whole(v))} if partial else {}
+    return build_model(name, __config__=CLOSED if partial else None, __doc__=doc, __validators__=validators,
+                       **fields)
 
 
 PolicyOut = _policy_model("Policy", False, "Every setting the gap rules and the strength score use.")
@@ -161,7 +165,7 @@ class GapQuery(BaseModel):
     names: ClassVar[frozenset[str]] = frozenset({"area"})  # properties that name things in the map (404)
 
     as_of: Date = Field(None, description=f"Judge at this date (default today): {DATE_FORM}.")
-    rules: list[RuleId] | None = Field(None, description="Only these rules (default all).")
+    rules: list[RuleName] | None = Field(None, description="Only these rules (default all).")  # type: ignore[valid-type]
     area: str | None = Field(None, min_length=1, description="Only the processes of this area (any case); an area "
                                                              "no process has is not found (404).")
     explain: bool = Field(False, description="Include each score's arithmetic.")

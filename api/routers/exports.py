@@ -41,7 +41,7 @@ def _costly(request: Request, store: Store, key: tuple[Any, ...], make: Callable
     return costly.bytes(store, key, make)
 
 
-@router.get("/graph.json", response_model=GraphOut, summary="The whole graph as JSON")
+@router.get("/graph.json", response_model=GraphOut, name="export_graph_json", summary="The whole graph as JSON")
 def graph_json(request: Request, store: StoreDep, _: Analyst) -> Response:
     def make() -> bytes:
         g = store.export()
@@ -53,7 +53,8 @@ def graph_json(request: Request, store: StoreDep, _: Analyst) -> Response:
     return Response(_costly(request, store, ("graph.json",), make), media_type="application/json")
 
 
-@router.get("/graph.graphml", response_class=Response, summary="The whole graph as GraphML (for Gephi, yEd)",
+@router.get("/graph.graphml", response_class=Response, name="export_graph_graphml",
+            summary="The whole graph as GraphML (for Gephi, yEd)",
             responses={200: {"content": {"application/graphml+xml": TEXT}}})
 def graph_graphml(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None) -> Response:
     day = as_of or dt.date.today()
@@ -86,7 +87,7 @@ def _graphml(request: Request, store: Store, as_of: dt.date) -> bytes:
     return "\n".join(nx.generate_graphml(flat, named_key_ids=True)).encode()
 
 
-@router.get("/findings.csv", response_class=Response, summary="Findings as CSV, one a row",
+@router.get("/findings.csv", response_class=Response, name="export_findings_csv", summary="Findings as CSV, one a row",
             responses={200: {"content": {"text/csv": TEXT}}})
 def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
                  area: Area = None) -> Response:
@@ -101,7 +102,8 @@ def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = No
     return _download(body, "text/csv; charset=utf-8", f"findings-{report.as_of}.csv")
 
 
-@router.get("/findings.xlsx", response_class=Response, summary="Findings and process classes as a workbook",
+@router.get("/findings.xlsx", response_class=Response, name="export_findings_xlsx",
+            summary="Findings and process classes as a workbook",
             responses={200: {"content": {XLSX: BYTES}}})
 def findings_xlsx(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
                   area: Area = None) -> Response:

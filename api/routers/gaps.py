@@ -1,5 +1,6 @@
 """Gap queries: all rules, one rule, one area, one node's findings, and what-if."""
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -28,49 +29,50 @@ router = APIRouter(prefix="/gaps", tags=["gaps"])
 Explain = Annotated[bool, Query(description="Include each score's arithmetic.")]
 
 
-def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: list[RuleId] | None = None,
+def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: Sequence[str] | None = None,
             area: str | None = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
-    chosen = None if rules is None else [r.value for r in rules]
+    chosen = None if rules is None else [str(r) for r in rules]  # RuleId members are their words
     return report_json(report_for(request, store, as_of=as_of, rules=chosen, area=area, policy=policy), explain)
 
 
-@router.get("", response_model=GapReportOut, summary="All findings, classes and scores")
+@router.get("", response_model=GapReportOut, name="list_gaps", summary="All findings, classes and scores")
 def all_gaps(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, rule: RuleIds = None,
              area: Area = None, explain: Explain = False) -> Response:
     return json_response(_report(request, store, as_of=as_of, rules=rule, area=area, explain=explain))
 
 
-@router.post("", response_model=GapReportOut, summary="Findings under a policy of your own")
+@router.post("", response_model=GapReportOut, name="gaps_under_policy", summary="Findings under a policy of your own")
 def gaps_with_policy(request: Request, query: GapQuery, store: StoreDep, _: Analyst) -> Response:
     return json_response(_report(request, store, as_of=query.as_of, rules=query.rules, area=query.area,
                                  explain=query.explain, policy=policy_overrides(query.policy)))
 
 
-@router.get("/rules", response_model=list[RuleOut], summary="The rules, in plain words")
+@router.get("/rules", response_model=list[RuleOut], name="list_rules", summary="The rules, in plain words")
 def rules(request: Request, _: Viewer) -> list[dict[str, Any]]:
     policy = policy_for(request) or Policy()
     return [{"id": r.id, "title": r.title, "description": r.description, "kind": r.kind,
              "severity": policy.severity(r.id).value, "classifies": r.classifies} for r in RULES.values()]
 
 
-@router.get("/policy", response_model=PolicyOut, summary="The effective default policy")
+@router.get("/policy", response_model=PolicyOut, name="read_policy", summary="The effective default policy")
 def policy(request: Request, _: Viewer) -> dict[str, Any]:
     return (policy_for(request) or Policy()).as_dict()
 
 
-@router.get("/rules/{rule_id}", response_model=GapReportOut, summary="Findings of one rule")
+@router.get("/rules/{rule_id}", response_model=GapReportOut, name="gaps_of_rule", summary="Findings of one rule")
 def one_rule(request: Request, rule_id: Annotated[RuleId, Path(description="The rule.")], store: StoreDep,
              _: Viewer, as_of: AsOf = None) -> Response:
     return json_response(_report(request, store, as_of=as_of, rules=[rule_id]))
 
 
-@router.get("/areas/{area}", response_model=GapReportOut, summary="Findings and classes for one area")
+@router.get("/areas/{area}", response_model=GapReportOut, name="gaps_of_area",
+            summary="Findings and classes for one area")
 def one_area(request: Request, area: Annotated[str, Path(min_length=1, description="The area (any case).")],
              store: StoreDep, _: Viewer, as_of: AsOf = None, explain: Explain = False) -> Response:
     return json_response(_report(request, store, as_of=as_of, area=area, explain=explain))
 
 
-@router.get("/nodes/{node_id:path}", response_model=GapReportOut, summary="One node's findings",
+@router.get("/nodes/{node_id:path}", response_model=GapReportOut, name="gaps_of_node", summary="One node's findings",
             description="The findings about one node, and its class and score when it is a Process, with the "
                         "arithmetic behind the score.")
 def one_node(request: Request, node_id: Annotated[str, Path(min_length=1, description="The node's id.")],
@@ -82,7 +84,8 @@ def one_node(request: Request, node_id: Annotated[str, Path(min_length=1, descri
     return json_response(body)
 
 
-@router.post("/what-if", response_model=WhatIfOut, summary="What if sources were withdrawn or their opinions changed?",
+@router.post("/what-if", response_model=WhatIfOut, name="what_if",
+             summary="What if sources were withdrawn or their opinions changed?",
              description="Which processes change class, and how each area's coverage moves. Nothing is written. "
                          "A source that is not in the map is not found (404).")
 def whatif(request: Request, query: WhatIfQuery, store: StoreDep, _: Analyst) -> dict[str, Any]:

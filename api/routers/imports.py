@@ -228,7 +228,8 @@ def _stage(request: Request) -> _Stage:
     return request.app.state.staged_imports
 
 
-@router.post("/preview", response_model=StagedReport, summary="Read files and say what was found; keep them to write",
+@router.post("/preview", response_model=StagedReport, name="preview_import",
+             summary="Read files and say what was found; keep them to write",
              description="Nothing is written. The response gives, per register, the layout chosen, the column map "
                          "with confidence, sections, rows read, merged and skipped, and every warning and error; its "
                          "token names the kept files for `POST /imports/{token}` (write) or `DELETE` (cancel).",
@@ -249,7 +250,8 @@ async def preview(request: Request,
     return {**_report(report, names), "token": token}
 
 
-@router.post("/{token}", response_model=ImportReport, summary="Write a previewed import with the mapping settled on",
+@router.post("/{token}", response_model=ImportReport, name="commit_import",
+             summary="Write a previewed import with the mapping settled on",
              responses={422: {"description": "The files have errors with this mapping; nothing was written.",
                               "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ImportProblem"}}}}})
 async def commit(request: Request, token: str, mapping: Mapping, store: StoreDep, who: Editor) -> Any:
@@ -265,14 +267,16 @@ async def commit(request: Request, token: str, mapping: Mapping, store: StoreDep
     return body
 
 
-@router.delete("/{token}", status_code=204, summary="Cancel a previewed import: its files are dropped")
+@router.delete("/{token}", status_code=204, name="cancel_import",
+               summary="Cancel a previewed import: its files are dropped")
 def cancel(request: Request, token: str, who: Editor) -> None:
     stage = _stage(request)
     stage.get(token, who)
     stage.drop(token)
 
 
-@router.post("", response_model=ImportReport, summary="Import map files (all or nothing)",
+@router.post("", response_model=ImportReport, name="import_files",
+             summary="Import map files (all or nothing)",
              description="Workbooks, CSV files (one per table, named after it), YAML or JSON, or register files for "
                          "an adapter. Every file is checked first; any error means nothing is written and the "
                          "response (422) lists every problem with file, table, row and column.",

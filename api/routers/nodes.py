@@ -3,6 +3,7 @@
 Reads carry an ETag; a replace or delete that sends it back in If-Match is refused (412) when the
 node changed in between, so two editors cannot silently overwrite each other's work."""
 # No `from __future__ import annotations`: the route signatures below are built per kind at import time.
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response
@@ -57,8 +58,9 @@ def _routes(kind: str) -> None:
     model, out, filters_model = NODE_IN[kind], NODE_OUT[kind], NODE_FILTERS[kind]
     spec = SCHEMA.node(kind)
     one = f"/{kind}/{{node_id:{NODE_ID}}}"
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()  # the operations' names: list_assurance_source, ...
 
-    @router.get(f"/{kind}", response_model=NodePage, summary=f"List {kind} nodes",
+    @router.get(f"/{kind}", response_model=NodePage, summary=f"List {kind} nodes", name=f"list_{snake}",
                 description=f"{spec.description} Filters are exact matches on fields; results ordered by id. A "
                             "filter that matches nothing gives an empty page.")
     def list_nodes(q: Annotated[filters_model, Query()], store: StoreDep, _: Viewer) -> dict[str, Any]:
@@ -67,7 +69,7 @@ def _routes(kind: str) -> None:
         return {"items": [node_out(n) for n in page.items], "total": page.total, "offset": page.offset,
                 "limit": page.limit}
 
-    @router.post(f"/{kind}", response_model=out, status_code=201, summary=f"Create a {kind}",
+    @router.post(f"/{kind}", response_model=out, status_code=201, summary=f"Create a {kind}", name=f"create_{snake}",
                  responses={409: {"description": "A node with this id exists already (PUT replaces one)."}})
     def create(node: model, store: StoreDep, who: Editor, response: Response) -> dict[str, Any]:
         try:
@@ -78,20 +80,21 @@ def _routes(kind: str) -> None:
         return _with_tag(node, response)
 
     @router.get(f"/{kind}/{{node_id:path}}/neighbours", response_model=list[NeighbourOut],
-                summary=f"Neighbours of a {kind}", description="Filters (`rel`, `direction`) that match nothing give "
-                                                              "an empty list.")
+                name=f"neighbours_of_{snake}", summary=f"Neighbours of a {kind}",
+                description="Filters (`rel`, `direction`) that match nothing give an empty list.")
     def neighbours(node_id: NodeId, store: StoreDep, _: Viewer, rel: RelFilter = None,
                    direction: Direction = Direction.BOTH) -> list[dict[str, Any]]:
         _get(store, kind, node_id)
         return [{"direction": nb.direction, "edge": nb.edge.model_dump(), "node": node_out(nb.node)}
                 for nb in store.neighbours(node_id, rel and rel.value, direction)]
 
-    @router.get(one, response_model=out, summary=f"Read a {kind}",
+    @router.get(one, response_model=out, summary=f"Read a {kind}", name=f"read_{snake}",
                 description="The ETag header identifies this state of the node, for If-Match.")
     def read(node_id: NodeId, store: StoreDep, _: Viewer, response: Response) -> dict[str, Any]:
         return _with_tag(_get(store, kind, node_id), response)
 
     @router.put(one, response_model=out, summary=f"Create or replace a {kind}", responses={**CONFLICT, **CONDITIONAL},
+                name=f"replace_{snake}",
                 description=f"The path names the {kind}; the body is the whole node, and its `id` must equal the "
                             "path's (else 409, and nothing is written). A node that is not there is created. With "
                             "If-Match, only if the node is still as last read; with If-None-Match: *, only if there "
@@ -116,6 +119,7 @@ def _routes(kind: str) -> None:
         return _with_tag(node, response)
 
     @router.delete(one, status_code=204, summary=f"Delete a {kind} and its edges", responses=CONDITIONAL,
+                   name=f"delete_{snake}",
                    description="With If-Match, only if the node is still as last read.")
     def delete(node_id: NodeId, store: StoreDep, who: Editor, if_match: IfMatch = None) -> Response:
         _get(store, kind, node_id)
