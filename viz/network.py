@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphmodel.errors import Problem, ValidationError
+from graphmodel.errors import Missing, Problem
 from graphmodel.gaps.model import Assessment, Finding, Report, Status
 from graphmodel.models import Node
 from graphmodel.schema import KEY, LINE_NAMES, SCHEMA
@@ -283,8 +283,8 @@ def build_drawing(g: nx.MultiDiGraph, report: Report, *, focus: str | None = Non
             ordered = _worst_first(g, scope.area_processes(g, match), notes)
             pages = max(1, math.ceil(len(ordered) / PAGE))
             if not 1 <= page <= pages:
-                raise ValidationError([Problem(f"{match} has {pages} page(s) of {PAGE} processes", field="page",
-                                               value=page)])
+                raise Missing([Problem(f"{match} has {pages} page(s) of {PAGE} processes", field="page",
+                                       value=page)])
             chosen = ordered[(page - 1) * PAGE:page * PAGE]
             if len(ordered) > PAGE:
                 drawing.note = (f"{match}: processes {(page - 1) * PAGE + 1} to {(page - 1) * PAGE + len(chosen)} "

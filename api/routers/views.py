@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from graphmodel.gaps import Report, what_if
 from graphmodel.store import Store
 from graphmodel.store.records import NAME_MAX
-from viz import assets, heatmap, pages, urls
+from viz import assets, heatmap, pages, scope, urls
 
 from ..auth import Role
 from ..costly import Costly
@@ -35,6 +35,12 @@ def _analysed(request: Request, store: Store, as_of: dt.date | None) -> tuple[nx
     return request.app.state.reports.graph(store), report_for(request, store, as_of=as_of)
 
 
+def _known(g: nx.MultiDiGraph, area: str | None) -> None:
+    """An area to open must be one the map has, whether or not the map is drawn at area level."""
+    if area is not None:
+        scope.area_processes(g, area)
+
+
 @router.get("/", include_in_schema=False)
 def home(_: Public) -> RedirectResponse:
     return RedirectResponse(urls.dashboard_url(), status_code=303)
@@ -52,6 +58,7 @@ def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, 
 def whole_map(request: Request, store: StoreDep, _: Viewer, expand: Expand = None, page: Page = 1,
               plans: Plans = False, as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
+    _known(g, expand)
     return pages.map_page(g, report, expand=expand, page=page, plans=plans, asset_base=ASSET_BASE, links=True,
                           changes=travel_for(request, store, since, as_of))
 
@@ -60,6 +67,7 @@ def whole_map(request: Request, store: StoreDep, _: Viewer, expand: Expand = Non
 def gaps_view(request: Request, store: StoreDep, _: Viewer, expand: Expand = None, page: Page = 1,
               as_of: AsOf = None, since: SinceSnapshot = None) -> str:
     g, report = _analysed(request, store, as_of)
+    _known(g, expand)
     return pages.gaps_page(g, report, expand=expand, page=page, asset_base=ASSET_BASE, links=True,
                            changes=travel_for(request, store, since, as_of))
 
