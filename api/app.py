@@ -43,7 +43,10 @@ queries that say where assurance is missing or weak.
 
 Authenticate with an API key in the `X-API-Key` header or as a bearer token. Roles: **viewer**
 (views and reads), **analyst** (+ gap queries and exports), **editor** (+ imports and edits),
-**admin** (+ the audit log). Errors are problem details (`application/problem+json`).
+**admin** (+ the audit log). Errors are problem details (`application/problem+json`): 404 when
+something the request names is not in the map, 422 when the request breaks this document, 409
+when it contradicts what the map holds. Every response carries the `API-Version` header; additive
+changes raise the minor version, breaking ones need a new major (see docs/api.md).
 
 Every example below works on the bundled demo map: run `assurance-map demo` and try it out.
 """
