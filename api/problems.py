@@ -257,13 +257,13 @@ def _items(exc: ValidationError) -> list[ProblemItem]:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route takes at this path (Starlette names only the first route's)."""
-    methods: set[str] = set()
-    for route in iter_route_contexts(request.app.routes):
-        regex, taken = getattr(route, "path_regex", None), route.methods
-        if regex is not None and taken and regex.match(request.scope["path"]):
-            methods |= set(taken)
-    return sorted(methods)
+    """The methods of the path the request names: every route of the first template that matches it
+    (Starlette names only the first route's methods)."""
+    routes = [r for r in iter_route_contexts(request.app.routes) if getattr(r, "path_regex", None) and r.methods]
+    first = next((r for r in routes if r.path_regex.match(request.scope["path"])), None)
+    if first is None:
+        return []
+    return sorted({m for r in routes if r.path_format == first.path_format for m in r.methods or ()})
 
 
 def install(app: FastAPI) -> None:

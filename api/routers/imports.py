@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as InPath
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -27,11 +28,13 @@ from loaders.report import Issue, LoadReport
 from ..auth import Principal
 from ..deps import Editor, StoreDep
 from ..models import CLOSED
+from ..paths import TokenConvertor
 from ..problems import MEDIA_TYPE, ProblemDetail
 from ..uploads import new_folder, safe_name, upload_folder
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 Adapter = Literal[ADAPTER_NAMES]  # type: ignore[valid-type]  # auto, generic, or a register layout
+Token = Annotated[str, InPath(pattern=f"^{TokenConvertor.TOKEN}$", description="The token a preview gave.")]
 TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {"description": "The upload is larger than the server's limit."}}
 CHUNK = 1 << 16
 STAGED_SECONDS = 30 * 60  # an unfinished preview's files are dropped after this
@@ -250,11 +253,11 @@ async def preview(request: Request,
     return {**_report(report, names), "token": token}
 
 
-@router.post("/{token}", response_model=ImportReport, name="commit_import",
+@router.post("/{token:token}", response_model=ImportReport, name="commit_import",
              summary="Write a previewed import with the mapping settled on",
              responses={422: {"description": "The files have errors with this mapping; nothing was written.",
                               "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ImportProblem"}}}}})
-async def commit(request: Request, token: str, mapping: Mapping, store: StoreDep, who: Editor) -> Any:
+async def commit(request: Request, token: Token, mapping: Mapping, store: StoreDep, who: Editor) -> Any:
     stage = _stage(request)
     item = stage.get(token, who)
     options = _options(mapping.adapter, mapping.prefix, mapping.columns)
@@ -267,9 +270,9 @@ async def commit(request: Request, token: str, mapping: Mapping, store: StoreDep
     return body
 
 
-@router.delete("/{token}", status_code=204, name="cancel_import",
+@router.delete("/{token:token}", status_code=204, name="cancel_import",
                summary="Cancel a previewed import: its files are dropped")
-def cancel(request: Request, token: str, who: Editor) -> None:
+def cancel(request: Request, token: Token, who: Editor) -> None:
     stage = _stage(request)
     stage.get(token, who)
     stage.drop(token)
