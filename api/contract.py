@@ -19,6 +19,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graphmodel import SCHEMA
+
 from .deps import get_store
 from .problems import MEDIA_TYPE, TITLES, ProblemDetail, dependencies
 
@@ -82,6 +84,20 @@ def statuses(route: Any, method: str) -> set[int]:
     return out
 
 
+def links(spec: dict[str, Any]) -> None:
+    """OpenAPI links from what an operation makes to the operations that use it, so clients (and
+    schemathesis's stateful phase) can follow them: a node created, to its read, replace, delete and
+    neighbours; an import previewed, to its write and its cancel."""
+    makers = {f"/nodes/{kind}": ("post", "201", "node_id", "$response.body#/id") for kind in SCHEMA.node_names}
+    makers["/imports/preview"] = ("post", "200", "token", "$response.body#/token")
+    for base, (method, status, param, value) in makers.items():
+        made = f"{base.rsplit('/', 1)[0]}/{{{param}}}" if param == "token" else f"{base}/{{{param}}}"
+        users = {f"{op['operationId']}": op["operationId"] for path in (made, f"{made}/neighbours")
+                 for op in spec["paths"].get(path, {}).values()}
+        response = spec["paths"][base][method]["responses"][status]
+        response["links"] = {name: {"operationId": op, "parameters": {param: value}} for name, op in users.items()}
+
+
 def _problem(code: int, given: dict[str, Any] | None) -> dict[str, Any]:
     given = given or {}
     media = given.get("content", {})
@@ -128,6 +144,7 @@ def build(app: FastAPI) -> dict[str, Any]:
             if 503 in codes:
                 responses["503"]["headers"]["Retry-After"] = {
                     "description": "Seconds to wait before trying again.", "schema": {"type": "string"}}
+    links(spec)
     return spec
 
 

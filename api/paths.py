@@ -10,7 +10,7 @@ NODE_ID = "node_id"
 
 
 class NodeIdConvertor(Convertor[str]):
-    regex = r".+(?<!/neighbours)"
+    regex = r"[\s\S]+(?<!/neighbours)"  # any character, a line break too
 
     def convert(self, value: str) -> str:
         return value

@@ -56,4 +56,4 @@ def test_the_server_does_what_its_schema_says(store, tmp_path, role):
                                 f"\n{run.stderr[-2000:]}"
     summary = run.stdout[run.stdout.rfind("SUMMARY"):]
     tested = int(summary.split("Tested: ")[1].split()[0])
-    assert tested >= 60 and "Stateful" in summary, summary  # every operation, and the stateful phase, ran
+    assert tested >= 60 and "✅ Stateful" in summary, summary  # every operation, and the stateful phase, ran

@@ -79,7 +79,7 @@ def _routes(kind: str) -> None:
             raise Conflict(f"a node with id {node.id!r} already exists; use PUT to replace it") from None
         return _with_tag(node, response)
 
-    @router.get(f"/{kind}/{{node_id:path}}/neighbours", response_model=list[NeighbourOut],
+    @router.get(f"/{kind}/{{node_id:{NODE_ID}}}/neighbours", response_model=list[NeighbourOut],
                 name=f"neighbours_of_{snake}", summary=f"Neighbours of a {kind}",
                 description="Filters (`rel`, `direction`) that match nothing give an empty list.")
     def neighbours(node_id: NodeId, store: StoreDep, _: Viewer, rel: RelFilter = None,
