@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from graphmodel import SCHEMA
 
 from .deps import get_store
+from .models import MARK, document_time_schemas
 from .problems import MEDIA_TYPE, TITLES, ProblemDetail, dependencies
 
 # Additive changes (new operations, new optional parameters or properties, new values in responses)
@@ -84,6 +85,18 @@ def statuses(route: Any, method: str) -> set[int]:
     return out
 
 
+def _refer(node: Any) -> None:
+    """Replace each mark that stands for a schema listing the rules with a reference to it."""
+    if isinstance(node, dict):
+        if MARK in node:
+            node["$ref"] = f"#/components/schemas/{node.pop(MARK)}"
+        for value in node.values():
+            _refer(value)
+    elif isinstance(node, list):
+        for value in node:
+            _refer(value)
+
+
 def links(spec: dict[str, Any]) -> None:
     """OpenAPI links from what an operation makes to the operations that use it, so clients (and
     schemathesis's stateful phase) can follow them: a node created, to its read, replace, delete and
@@ -120,6 +133,8 @@ def build(app: FastAPI) -> dict[str, Any]:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
+    schemas.update(document_time_schemas())
+    _refer(spec)
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     spec["components"]["headers"] = {HEADER: {

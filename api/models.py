@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, cast
 
 from annotated_types import MinLen
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic.fields import FieldInfo
 
 from graphmodel import NODE_MODELS, SCHEMA, Edge, Node
@@ -29,17 +29,52 @@ def _vocabulary(name: str, words: Iterable[str], doc: str) -> type[enum.StrEnum]
     return vocabulary
 
 
-if TYPE_CHECKING:  # the words come from the schema and the rules at run time; to mypy each is a StrEnum
+if TYPE_CHECKING:  # the words come from the schema at run time; to mypy each is a StrEnum
     class NodeKind(enum.StrEnum): ...
     class Rel(enum.StrEnum): ...
-    class RuleId(enum.StrEnum): ...
 else:
     NodeKind = _vocabulary("NodeKind", SCHEMA.node_names, "A node kind of the map.")
     Rel = _vocabulary("Rel", SCHEMA.edge_names, "An edge kind (the relationship between two nodes).")
-    RuleId = _vocabulary("RuleId", RULES, "A gap rule.")
 
-# In strict request bodies a vocabulary is a Literal (strict validation wants an Enum's instances).
-RuleName = Literal[tuple(RULES)]
+
+# The rules may grow while the server's code is loaded (a rule is one declaration, registered in
+# RULES), so what depends on them is read when a request is checked or the document is built: a
+# rule id is text that names a rule, documented as the enum `RuleId`, and maps keyed by rule are
+# documented as objects with one property per rule (see document_time_schemas).
+def _known_rule(value: str) -> str:
+    if value not in RULES:
+        raise ValueError(f"expected one of {', '.join(RULES)}")
+    return value
+
+
+MARK = "x-listing-rules"  # stands for a reference to one of document_time_schemas() until the document is built
+
+
+def _ref(name: str) -> WithJsonSchema:
+    return WithJsonSchema({MARK: name})
+
+
+RuleId = Annotated[str, AfterValidator(_known_rule), _ref("RuleId")]
+Severity = Literal["high", "medium", "low"]
+FindingsByRule = Annotated[dict[RuleId, int], _ref("FindingsByRule")]
+RuleSeverities = Annotated[dict[RuleId, Severity], _ref("RuleSeverities")]
+RuleSeverityOverrides = Annotated[dict[RuleId, Severity], _ref("RuleSeverityOverrides")]
+
+
+def document_time_schemas() -> dict[str, dict[str, Any]]:
+    """The schemas that list the rules, as the rules are now."""
+    rules = list(RULES)
+    severity = {"type": "string", "enum": ["high", "medium", "low"]}
+    return {
+        "RuleId": {"title": "RuleId", "description": "A gap rule.", "type": "string", "enum": rules},
+        "FindingsByRule": {"title": "FindingsByRule", "description": "Findings of each rule.", "type": "object",
+                           "properties": {r: {"type": "integer", "minimum": 0} for r in rules}, "required": rules},
+        "RuleSeverities": {"title": "RuleSeverities", "description": "Severity of each rule's findings.",
+                           "type": "object", "properties": {r: severity for r in rules}, "required": rules},
+        "RuleSeverityOverrides": {"title": "RuleSeverityOverrides", "type": "object",
+                                  "description": "Severities for some rules' findings.",
+                                  "properties": {r: severity for r in rules}, "additionalProperties": False},
+    }
 
 
 def words(vocabulary: Any) -> Any:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from graphmodel.cycle import snapshots
 from graphmodel.cycle.snapshots import MapState
-from graphmodel.gaps import RULES, Policy, Report, Severity, Status, analyse
+from graphmodel.gaps import Policy, Report, Severity, Status, analyse
 from graphmodel.gaps.policy import RECENCIES, map_keys
 from graphmodel.models import build_model
 from graphmodel.schema import LINES, OPINIONS
@@ -23,7 +23,17 @@ from graphmodel.store import Store
 from graphmodel.values import DATE_FORM
 
 from .deps import Date
-from .models import CLOSED, NodeKind, RuleId, RuleName, counts_model, whole, words
+from .models import (
+    CLOSED,
+    FindingsByRule,
+    NodeKind,
+    RuleId,
+    RuleSeverities,
+    RuleSeverityOverrides,
+    counts_model,
+    whole,
+    words,
+)
 
 Id = Annotated[str, Field(min_length=1, description="A node's id (case-sensitive).")]
 Opinion = Literal[OPINIONS]  # type: ignore[valid-type]
@@ -43,10 +53,13 @@ def _policy_model(name: str, partial: bool, doc: str) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     maps = map_keys()
     for setting, info in Policy.model_fields.items():
-        if setting in maps:
+        kind: Any
+        if setting == "severities":  # keyed by rule: see api.models
+            kind = RuleSeverityOverrides if partial else RuleSeverities
+        elif setting in maps:
             camel = "".join(part.title() for part in setting.split("_"))
             value = get_args(info.annotation)[1]
-            kind: Any = _keyed(f"{name}{camel}", maps[setting], words(value) if partial else value, partial,
+            kind = _keyed(f"{name}{camel}", maps[setting], words(value) if partial else value, partial,
                                info.description or "")
         else:
             kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
@@ -133,7 +146,7 @@ class SummaryOut(BaseModel):
     """Counts per rule, severity, class and area, with coverage."""
 
     findings: int = Field(ge=0)
-    by_rule: counts_model("FindingsByRule", RULES, "Findings of each rule.")  # type: ignore[valid-type]
+    by_rule: FindingsByRule
     by_severity: counts_model("FindingsBySeverity", [s.value for s in Severity],  # type: ignore[valid-type]
                               "Findings of each severity.")
     processes: int = Field(ge=0)
@@ -165,7 +178,7 @@ class GapQuery(BaseModel):
     names: ClassVar[frozenset[str]] = frozenset({"area"})  # properties that name things in the map (404)
 
     as_of: Date = Field(None, description=f"Judge at this date (default today): {DATE_FORM}.")
-    rules: list[RuleName] | None = Field(None, description="Only these rules (default all).")  # type: ignore[valid-type]
+    rules: list[RuleId] | None = Field(None, description="Only these rules (default all).")
     area: str | None = Field(None, min_length=1, description="Only the processes of this area (any case); an area "
                                                              "no process has is not found (404).")
     explain: bool = Field(False, description="Include each score's arithmetic.")

@@ -110,7 +110,7 @@ def test_the_api_offers_it(mapped, g11, tmp_path):
         assert rules["G11"] == {"id": "G11", "title": "Unowned process", "kind": "Process", "severity": "low",
                                 "classifies": "weak", "description": "A key process with nobody named as its owner."}
         assert client.get("/gaps/policy").json()["severities"]["G11"] == "low"
-        one = client.get("/gaps/rules/g11", params={"as_of": AS_OF.isoformat()}).json()
+        one = client.get("/gaps/rules/G11", params={"as_of": AS_OF.isoformat()}).json()
         assert [(f["rule"], f["node_id"]) for f in one["findings"]] == [("G11", "P2")]
         body = client.post("/gaps", json={"as_of": AS_OF.isoformat(), "rules": ["G11"],
                                           "policy": {"severities": {"G11": "medium"}}}).json()
@@ -119,6 +119,8 @@ def test_the_api_offers_it(mapped, g11, tmp_path):
         assert "G11,low,Process,P2,Leavers,People,nobody is named as its owner" in csv_text
         assert json.loads(client.get("/gaps", params={"rule": "G11", "as_of": AS_OF.isoformat()}).text)[
             "summary"]["by_rule"]["G11"] == 1
+        spec = client.get("/openapi.json").json()["components"]["schemas"]  # the document lists it too
+        assert "G11" in spec["RuleId"]["enum"] and "G11" in spec["FindingsByRule"]["required"]
 
 
 def test_a_declaration_that_cannot_work_is_refused():

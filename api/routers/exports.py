@@ -27,7 +27,7 @@ BYTES = {"schema": {"type": "string", "format": "binary"}}
 
 
 def _ids(rules: list[RuleId] | None) -> list[str] | None:
-    return None if rules is None else [r.value for r in rules]
+    return rules
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:

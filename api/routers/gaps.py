@@ -31,7 +31,7 @@ Explain = Annotated[bool, Query(description="Include each score's arithmetic.")]
 
 def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: Sequence[str] | None = None,
             area: str | None = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
-    chosen = None if rules is None else [str(r) for r in rules]  # RuleId members are their words
+    chosen = None if rules is None else list(rules)
     return report_json(report_for(request, store, as_of=as_of, rules=chosen, area=area, policy=policy), explain)
 
 
