@@ -77,12 +77,6 @@ def document_time_schemas() -> dict[str, dict[str, Any]]:
     }
 
 
-def words(vocabulary: Any) -> Any:
-    """A Literal of an Enum's values, for strict request bodies."""
-    return Literal[tuple(v.value for v in vocabulary)] if isinstance(vocabulary, type) and \
-        issubclass(vocabulary, enum.Enum) else vocabulary
-
-
 # A node's own resource ends at its id: `/nodes/{Kind}/{id}/neighbours` is another resource, so an id
 # may not end in "/neighbours" (the path could not name it).
 SUBRESOURCE = "/neighbours"

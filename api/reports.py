@@ -32,7 +32,6 @@ from .models import (
     RuleSeverityOverrides,
     counts_model,
     whole,
-    words,
 )
 
 Id = Annotated[str, Field(min_length=1, description="A node's id (case-sensitive).")]
@@ -59,7 +58,7 @@ def _policy_model(name: str, partial: bool, doc: str) -> type[BaseModel]:
         elif setting in maps:
             camel = "".join(part.title() for part in setting.split("_"))
             value = get_args(info.annotation)[1]
-            kind = _keyed(f"{name}{camel}", maps[setting], words(value) if partial else value, partial,
+            kind = _keyed(f"{name}{camel}", maps[setting], value, partial,
                                info.description or "")
         else:
             kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
