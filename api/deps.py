@@ -11,7 +11,7 @@ from graphmodel.store import Store
 from graphmodel.values import DATE_FORM, strict_date
 
 from .auth import Principal, Role, public, require
-from .models import Rel, RuleId
+from .models import MAX_OFFSET, Rel, RuleId
 
 
 def get_store(request: Request) -> Store:
@@ -53,5 +53,5 @@ Area = Annotated[str | None, Query(min_length=1, description="Only the processes
                                                              "no process has is not found (404), and the problem "
                                                              "names the areas the map has.")]
 RelFilter = Annotated[Rel | None, Query(description="Only this edge kind.")]
-Offset = Annotated[int, Query(ge=0, description="How many to skip.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many to skip.")]
 Limit = Annotated[int, Query(ge=1, le=10_000, description="How many at most.")]

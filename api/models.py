@@ -21,6 +21,7 @@ from graphmodel.store import Direction
 # A request body refuses properties it does not declare, and takes JSON's types as the document states
 # them: "5" is not a number, false is not 0. (A date comes as text: its fields say strict=False.)
 CLOSED = ConfigDict(extra="forbid", strict=True)
+MAX_OFFSET = 10**9  # further than any map goes, and within the whole numbers a store can skip
 
 
 def _vocabulary(name: str, words: Iterable[str], doc: str) -> type[enum.StrEnum]:
@@ -159,7 +160,7 @@ def _filter_model(kind: str) -> type[BaseModel]:
             limits.append(MinLen(1))
         base: Any = Literal[f.choices] if f.type is str and f.choices else f.type
         fields[f.name] = (base | None, Field(None, description=f"equals: {f.description}", **_limits(limits)))
-    fields["offset"] = (int, Field(0, ge=0, description="How many to skip."))
+    fields["offset"] = (int, Field(0, ge=0, le=MAX_OFFSET, description="How many to skip."))
     fields["limit"] = (int, Field(100, ge=1, le=10_000, description="How many at most."))
     return build_model(f"{kind}Filters", __config__=ConfigDict(extra="forbid"), **fields)  # text: lax
 
