@@ -31,7 +31,7 @@ API_VERSION = "1.0.0"
 HEADER = "API-Version"
 # Query parameters that name things in the map: an unknown one is 404. A request body says which of
 # its properties do in its `names` (e.g. an edge's source and target).
-NAMES = frozenset({"area", "expand", "page", "withdraw", "source", "target"})
+NAMES = frozenset({"area", "expand", "page", "withdraw", "source", "target", "node_id", "since", "until"})
 
 WHY = {
     400: "The body is not well-formed JSON.",

@@ -141,13 +141,19 @@ class AreaSummaryOut(BaseModel):
     findings: int = Field(ge=0, description="Findings about the area's processes.")
 
 
+BySeverity = counts_model("FindingsBySeverity", [s.value for s in Severity], "Findings of each severity.")
+
+
 class SummaryOut(BaseModel):
     """Counts per rule, severity, class and area, with coverage."""
 
     findings: int = Field(ge=0)
+    open: int = Field(ge=0, description="Findings the panel has not accepted (or whose acceptance lapsed).")
+    accepted: int = Field(ge=0, description="Findings accepted and in force.")
+    lapsed: int = Field(ge=0, description="Findings whose acceptance lapsed.")
     by_rule: FindingsByRule
-    by_severity: counts_model("FindingsBySeverity", [s.value for s in Severity],  # type: ignore[valid-type]
-                              "Findings of each severity.")
+    by_severity: BySeverity  # type: ignore[valid-type]
+    open_by_severity: BySeverity  # type: ignore[valid-type]
     processes: int = Field(ge=0)
     by_status: counts_model("ProcessesByClass", [s.value for s in Status],  # type: ignore[valid-type]
                             "Processes of each class.")

@@ -13,7 +13,7 @@ from tests.test_api_resources import latest_audit
 client, keyed = test_api.client, test_api.keyed  # the API's fixtures: the small map on each store
 
 REVIEW = (dt.date.today() + dt.timedelta(days=90)).isoformat()
-ACCEPT = {"rule": "g2", "node_id": "P2", "by": "JARAP, this quarter", "reason": "Spot checks suffice for now",
+ACCEPT = {"rule": "G2", "node_id": "P2", "by": "JARAP, this quarter", "reason": "Spot checks suffice for now",
           "review": REVIEW}
 
 
@@ -68,7 +68,7 @@ def test_changes_since_a_snapshot(client, store):
     assert client.get("/changes", params={"since": "JARAP May"}).status_code == 404
     both = client.get("/changes", params={"until": "JARAP March 2026", "as_of": "2026-06-30"})
     assert both.status_code == 422 and "not both" in both.text
-    assert client.get("/changes", params={"as_of": "2026-01-01"}).status_code == 422  # no snapshot that early
+    assert client.get("/changes", params={"as_of": "2026-01-01"}).status_code == 404  # no snapshot that early
 
 
 def test_accepting_a_gap(client):
@@ -86,8 +86,9 @@ def test_accepting_a_gap(client):
     later = client.get("/acceptances", params={"as_of": REVIEW}).json()
     assert [(a["state"], a["lapsed"]) for a in later] == [("lapsed", f"its review date, {REVIEW}, has come")]
     missing = client.post("/acceptances", json={**ACCEPT, "rule": "G1"})
-    assert missing.status_code == 422 and "G1 (Uncovered) does not hold for 'P2'" in missing.text
-    assert client.post("/acceptances", json={**ACCEPT, "node_id": "P404"}).status_code == 422
+    assert missing.status_code == 404 and "G1 (Uncovered) does not hold for 'P2'" in missing.text
+    assert client.post("/acceptances", json={**ACCEPT, "node_id": "P404"}).status_code == 404
+    assert client.post("/acceptances", json={**ACCEPT, "rule": "g2"}).status_code == 422  # the document's spelling
     assert client.post("/acceptances", json={**ACCEPT, "review": "2020-01-01"}).status_code == 422
     assert client.delete("/acceptances", params={"rule": "G2", "node_id": "P2"}).status_code == 204
     assert client.delete("/acceptances", params={"rule": "G2", "node_id": "P2"}).status_code == 404

@@ -1,6 +1,6 @@
 """Accepted gaps: findings the panel has knowingly accepted until a review date."""
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -10,18 +10,23 @@ from graphmodel.cycle import acceptances
 from graphmodel.store.records import BY_MAX, REASON_MAX
 
 from ..deps import AsOf, Editor, StoreDep, Viewer
+from ..models import CLOSED, RuleId
 from ..reports import policy_for, report_for
 
 router = APIRouter(prefix="/acceptances", tags=["panel cycle"])
 
 
 class AcceptanceIn(BaseModel):
-    rule: str = Field(min_length=1, max_length=20, examples=["G2"])
+    model_config = CLOSED
+    names: ClassVar[frozenset[str]] = frozenset({"rule", "node_id"})  # a finding that does not hold is 404
+
+    rule: RuleId
     node_id: str = Field(min_length=1, examples=["PE-P2"])
     by: str = Field(min_length=1, max_length=BY_MAX, examples=["JARAP, 12 March 2026"],
                     description="Who accepted it: the panel and meeting, usually.")
     reason: str = Field(min_length=1, max_length=REASON_MAX, examples=["Management checks suffice until the audit"])
-    review: dt.date = Field(description="The date it is to be reviewed; the acceptance lapses then.")
+    review: dt.date = Field(strict=False, description="The date it is to be reviewed, after today; the acceptance "
+                                                      "lapses then.")
 
 
 class AcceptanceOut(BaseModel):
@@ -45,7 +50,7 @@ def list_acceptances(request: Request, store: StoreDep, _: Viewer, as_of: AsOf =
 
 
 @router.post("", response_model=AcceptanceOut, status_code=201, summary="Accept a gap until a review date",
-             description="The finding must hold today: accepting one that does not is 422, saying why. Accepting a "
+             description="The finding must hold today: accepting one that does not is 404, saying why. Accepting a "
                          "gap already accepted replaces the acceptance (as at its review). The acceptance keeps a "
                          "fingerprint of the node's evidence and lapses when that changes.")
 def accept(request: Request, body: AcceptanceIn, store: StoreDep, who: Editor) -> dict[str, Any]:
@@ -55,7 +60,7 @@ def accept(request: Request, body: AcceptanceIn, store: StoreDep, who: Editor) -
     return next(k for k in acceptances.kept(store, report) if k.acceptance.key == made.key).as_dict()
 
 
-Rule = Annotated[str, Query(min_length=1, max_length=20, description="The rule, e.g. G2.")]
+Rule = Annotated[RuleId, Query(description="The rule, e.g. G2.")]
 NodeId = Annotated[str, Query(min_length=1, description="The node the finding is about.")]
 
 

@@ -13,7 +13,8 @@ from graphmodel.store import Store
 from graphmodel.store.records import NAME_MAX
 
 from ..deps import Admin, AsOf, Editor, StoreDep, Viewer
-from ..reports import FindingOut, GapReportOut, json_response, policy_for
+from ..models import CLOSED
+from ..reports import FindingOut, GapReportOut, PolicyIn, json_response, policy_for, policy_overrides
 
 router = APIRouter(tags=["panel cycle"])
 
@@ -33,10 +34,12 @@ class SnapshotDetail(SnapshotOut):
 
 
 class SnapshotIn(BaseModel):
+    model_config = CLOSED
+
     name: str = Field(min_length=1, max_length=NAME_MAX, examples=["JARAP March 2026"],
                       description="New (whatever its case); no control or hidden characters.")
-    as_of: dt.date | None = Field(None, description="Judge the report at this date (default today).")
-    policy: dict[str, Any] | None = Field(None, description="Settings overriding the defaults (see GET /gaps/policy).")
+    as_of: dt.date | None = Field(None, strict=False, description="Judge the report at this date (default today).")
+    policy: PolicyIn | None = Field(None, description="Settings overriding the defaults (see GET /gaps/policy).")  # type: ignore[valid-type]
 
 
 class Until(BaseModel):
@@ -122,7 +125,8 @@ def list_snapshots(store: StoreDep, _: Viewer) -> list[dict[str, Any]]:
                          "its case, is 409.",
              responses={409: {"description": "A snapshot of that name exists already."}})
 def save_snapshot(request: Request, body: SnapshotIn, store: StoreDep, who: Editor) -> dict[str, Any]:
-    info = snapshots.take(store, body.name, by=who.name, as_of=body.as_of, policy=policy_for(request, body.policy),
+    info = snapshots.take(store, body.name, by=who.name, as_of=body.as_of,
+                          policy=policy_for(request, policy_overrides(body.policy)),
                           change=Change("save snapshot", who.name))
     return info.as_dict()
 

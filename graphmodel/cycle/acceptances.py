@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..audit import Change
-from ..errors import Problem, ValidationError
+from ..errors import Missing, Problem, ValidationError
 from ..gaps import RULES, Finding, Policy, Report, analyse
 from ..gaps.accepted import store_evidence
 from ..store.base import Store
@@ -34,16 +34,16 @@ def accept(store: Store, rule: str, node_id: str, *, by: str, reason: str, revie
     on = on or dt.date.today()
     rule = rule_id(rule)
     where = f"acceptance of {rule} for {node_id!r}"
+    node = store.get_node(node_id)  # what it names first: a finding that is not there is Missing
+    if node is None:
+        raise Missing([Problem("no node has this id, so there is no finding to accept", where, None,
+                               "node_id", node_id)])
+    report = analyse(store, as_of=on, policy=policy)
+    if not any(f.key == (rule, node_id) for f in report.findings):
+        raise Missing([Problem(_not_found(report, rule, node.kind, node_id), where, None, "rule", rule)])
     if review <= on:
         raise ValidationError([Problem(f"the review date must be after the date of acceptance, {on.isoformat()}",
                                        where, None, "review", review.isoformat())])
-    node = store.get_node(node_id)
-    if node is None:
-        raise ValidationError([Problem("no node has this id, so there is no finding to accept", where, None,
-                                       "node_id", node_id)])
-    report = analyse(store, as_of=on, policy=policy)
-    if not any(f.key == (rule, node_id) for f in report.findings):
-        raise ValidationError([Problem(_not_found(report, rule, node.kind, node_id), where, None, "rule", rule)])
     evidence = store_evidence(store)(node_id) or ""
     acceptance = Acceptance(rule, node_id, by, reason, review, on, evidence)
     return acceptance, store.save_acceptance(acceptance, change)

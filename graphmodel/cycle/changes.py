@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import Problem, ValidationError
+from ..errors import Missing, Problem, ValidationError
 from ..gaps.model import Assessment, Finding, Status
 from ..gaps.policy import Policy
 from ..gaps.summary import AreaSummary, summarise
@@ -206,14 +206,15 @@ def between(store: Store, since: str | None, *, until: str | None = None, as_of:
     """Changes since the snapshot named `since` (by default the latest at or before the later
     state's date) until the snapshot named `until`, or the map now judged at `as_of` (default today)
     under `policy`. `load` and `now` read a snapshot and the map now (a server passes its caches)."""
-    if until is not None and as_of is not None:
+    after = load(store, until) if until is not None else None  # a snapshot it names must exist (NotFound)
+    if after is not None and as_of is not None:
         raise ValidationError([Problem("give either a later snapshot or an as-of date, not both", "changes",
                                        field="until", value=until)])
-    after = load(store, until) if until is not None else now(store, as_of=as_of, policy=policy)
+    after = after or now(store, as_of=as_of, policy=policy)
     if since is None:
         info = snapshots.latest(store, after.as_of, besides=after.info)
         if info is None:
-            raise ValidationError([Problem(f"no earlier snapshot to compare with (as of {after.as_of.isoformat()} or "
+            raise Missing([Problem(f"no earlier snapshot to compare with (as of {after.as_of.isoformat()} or "
                                            "before): take one with `assurance-map snapshot save NAME`", "changes",
                                            field="since")])
         since = info.name
