@@ -104,3 +104,11 @@ class RouteTable:
             if found is Match.PARTIAL and partial is None:
                 partial = entry
         return partial
+
+    def allowed(self, scope: Scope) -> list[str]:
+        """The methods a 405 names in Allow: those of the first path template the request's path
+        matches, every route of it (the router itself would name only the first route's)."""
+        first = next((e for e in self.entries if e.matcher.matches(scope)[0] is not Match.NONE), None)
+        if first is None:
+            return []
+        return sorted({m for e in self.entries if e.path == first.path for m in e.methods})

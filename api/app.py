@@ -92,11 +92,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     for router in (health.router, nodes.router, edges.router, imports.router, gaps.router, exports.router,
                    snapshots.router, acceptances.router, papers.router, views.router, signin.router, audit.router):
         app.include_router(router)
-    table = RouteTable(app)
+    table = app.state.routes = RouteTable(app)  # the guard's, and the one 405's Allow is read from
     table.entries  # noqa: B018 - every route must declare who may call it: a route that does not stops the start
     app.add_middleware(Guard, table=table, keys=keys, sessions=app.state.sessions, limits=Limits(
         hosts=settings.hosts, json_bytes=settings.max_body_bytes, upload_bytes=settings.max_upload_bytes,
         body_timeout=settings.body_timeout))
     if settings.proxies:  # outside the guard, so the guard sees the scheme the proxy was asked for
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.proxies)
+    app.add_middleware(contract.VersionHeader)  # outermost: the guard's refusals carry the version too
     return app

@@ -164,7 +164,8 @@ def build(app: FastAPI) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
-    """Serve the document (built once, with docs.enrich's descriptions and examples) and the header."""
+    """Serve the document (built once, with docs.enrich's descriptions and examples); create_app adds the
+    header, outside the guard."""
     from . import docs
 
     def openapi() -> dict[str, Any]:
@@ -175,4 +176,3 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
-    app.add_middleware(VersionHeader)

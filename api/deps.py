@@ -1,17 +1,16 @@
 """Dependencies shared by the routers, as `Annotated` aliases: the store (it lives on app.state), the
 caller's role, and the query parameters several routes take, typed and limited as the OpenAPI
 document states them."""
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from pydantic import BeforeValidator
 
 from graphmodel.store import Store
-from graphmodel.values import DATE_FORM, strict_date
+from graphmodel.values import DATE_FORM
 
 from .auth import Principal, Role, public, require
-from .models import MAX_OFFSET, Rel, RuleId
+from .models import MAX_OFFSET, Date, Day, Rel, RuleId  # noqa: F401 - Day and Date for the routers
 
 
 def get_store(request: Request) -> Store:
@@ -28,15 +27,6 @@ Editor = Annotated[Principal, Depends(require(Role.editor))]
 Admin = Annotated[Principal, Depends(require(Role.admin))]
 # A route open to anyone says so (see api.access: a route that declares nothing does not start).
 Public = Annotated[None, Depends(public)]
-
-
-def _date(value: object) -> dt.date | None:
-    return None if value is None else strict_date(value)
-
-
-# The one date type of the API, for every date a request gives (query or body): YYYY-MM-DD only,
-# within graphmodel.values.EARLIEST..LATEST; anything else is refused naming the form.
-Date = Annotated[dt.date | None, BeforeValidator(_date)]
 
 
 def _commas(value: Any) -> Any:

@@ -142,7 +142,9 @@ class Guard:
             return problem(400, "the Host header does not name this server; if it should, add the name to "
                                 "ASSURANCE_MAP_ALLOWED_HOSTS")
         if scope["method"] not in METHODS:
-            return problem(405, f"the method {scope['method'][:20]} is not served")
+            allowed = self.table.allowed(scope)
+            return problem(405, f"the method {scope['method'][:20]} is not served; this path takes "
+                                f"{', '.join(allowed) or 'none'}", headers={"Allow": ", ".join(allowed)})
         return None
 
     def _length(self, headers: Headers, access: Access) -> Response | None:

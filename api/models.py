@@ -10,13 +10,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, cast
 
 from annotated_types import MinLen
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic.fields import FieldInfo
 
 from graphmodel import NODE_MODELS, SCHEMA, Edge, Node
 from graphmodel.gaps import RULES
 from graphmodel.models import build_model
 from graphmodel.store import Direction
+from graphmodel.text import ID_MAX, ID_PATTERN, ID_RULES, TEXT_PATTERN, clean_id
+from graphmodel.values import DATE_FORM, DATE_PATTERN, strict_date
 
 # A request body refuses properties it does not declare, and takes JSON's types as the document states
 # them: "5" is not a number, false is not 0. (A date comes as text: its fields say strict=False.)
@@ -78,6 +80,33 @@ def document_time_schemas() -> dict[str, dict[str, Any]]:
     }
 
 
+def _date(value: object) -> dt.date | None:
+    return None if value is None else strict_date(value)
+
+
+# The one date type of the API, for every date a request gives (query or body): YYYY-MM-DD only,
+# within graphmodel.values.EARLIEST..LATEST, as the document states; anything else is refused naming
+# the form.
+DATE_SCHEMA = {"type": "string", "format": "date", "pattern": DATE_PATTERN, "description": DATE_FORM}
+Day = Annotated[dt.date, BeforeValidator(strict_date), WithJsonSchema(DATE_SCHEMA)]
+Date = Annotated[dt.date | None, BeforeValidator(_date), WithJsonSchema({"anyOf": [DATE_SCHEMA, {"type": "null"}]})]
+
+
+def _id_rules(value: str) -> str:
+    try:
+        return clean_id(value)
+    except ValueError as exc:
+        raise ValueError(f"not an id: it {exc}") from None
+
+
+# A node's id in a request, as the document states it (graphmodel.text's rules, as far as a pattern
+# can say them, and the rest in words). A name to look up (a path or query parameter taking ID_LIMITS)
+# is checked against the pattern, and one that nothing has is not found (404); an id a body gives is
+# normalised and checked by every rule (422 when it breaks one), as the store would.
+ID_LIMITS: dict[str, Any] = {"min_length": 1, "max_length": ID_MAX, "pattern": ID_PATTERN}
+NodeRef = Annotated[str, Field(**ID_LIMITS, description=ID_RULES), AfterValidator(_id_rules)]
+
+
 # A node's own resource ends at its id: `/nodes/{Kind}/{id}/neighbours` is another resource, so an id
 # may not end in "/neighbours" (the path could not name it).
 SUBRESOURCE = "/neighbours"
@@ -114,14 +143,17 @@ def _request_model(kind: str) -> type[Node]:
     """The kind's node model, strict about its closed vocabularies (see _strict)."""
     base = NODE_MODELS[kind]
     # The id's one rule beyond its length, stated where a client's tools can see it.
-    key = FieldInfo.merge_field_infos(base.model_fields["id"],
-                                      json_schema_extra={"not": {"pattern": f"{SUBRESOURCE}$"}})
+    key = FieldInfo.merge_field_infos(base.model_fields["id"], description=ID_RULES, json_schema_extra={
+        "pattern": ID_PATTERN, "not": {"pattern": f"{SUBRESOURCE}$"}})
     # Every field again, explicitly: a subclass would otherwise take BaseModel.register as the default
     # of the field "register".
     fields: dict[str, Any] = {**base.model_fields, "id": key}
     for f in SCHEMA.node(kind).fields:
         if f.type is dt.date:  # a date comes as text, which only the lax mode reads (and the model checks)
-            fields[f.name] = FieldInfo.merge_field_infos(fields[f.name], Field(strict=False))
+            fields[f.name] = FieldInfo.merge_field_infos(fields[f.name], Field(strict=False),
+                                                         json_schema_extra={"pattern": DATE_PATTERN})
+        elif f.type is str and not f.choices and f.name != "id":  # the text rules, as far as a pattern says them
+            fields[f.name] = FieldInfo.merge_field_infos(fields[f.name], json_schema_extra={"pattern": TEXT_PATTERN})
     namespace = {"__doc__": base.__doc__, "__module__": base.__module__, "model_config": CLOSED,
                  "__annotations__": {name: info.annotation for name, info in fields.items()}, **fields,
                  "_strict": field_validator("*", mode="before")(_strict(kind))}
@@ -158,8 +190,9 @@ def _filter_model(kind: str) -> type[BaseModel]:
         limits = list(info.metadata)
         if f.type is str and not f.choices and not any(isinstance(m, MinLen) for m in limits):
             limits.append(MinLen(1))
-        base: Any = Literal[f.choices] if f.type is str and f.choices else f.type
-        fields[f.name] = (base | None, Field(None, description=f"equals: {f.description}", **_limits(limits)))
+        base: Any = Literal[f.choices] if f.type is str and f.choices else Day if f.type is dt.date else f.type
+        text: dict[str, Any] = {"pattern": TEXT_PATTERN} if f.type is str and not f.choices else {}
+        fields[f.name] = (base | None, Field(None, description=f"equals: {f.description}", **_limits(limits), **text))
     fields["offset"] = (int, Field(0, ge=0, le=MAX_OFFSET, description="How many to skip."))
     fields["limit"] = (int, Field(100, ge=1, le=10_000, description="How many at most."))
     return build_model(f"{kind}Filters", __config__=ConfigDict(extra="forbid"), **fields)  # text: lax

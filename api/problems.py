@@ -25,7 +25,6 @@ import filelock
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -42,7 +41,8 @@ from graphmodel.errors import (
     ValidationError,
 )
 from graphmodel.safeload import ParseError
-from graphmodel.text import clip
+from graphmodel.text import ID_MAX, ID_PATTERN, TEXT_PATTERN, clip
+from graphmodel.values import DATE_FORM
 
 from .auth import Role
 from .headers import secure
@@ -208,11 +208,15 @@ def expected(schema: dict[str, Any]) -> str:
         names = list(schema.get("properties", {}))
         return "an object" + (f" with any of: {', '.join(names)}" if names else "")
     if kind == "string":
+        if schema.get("pattern") == ID_PATTERN:
+            return f"an id of 1 to {ID_MAX} characters, not only spaces, without control or invisible characters"
         if schema.get("format") == "date":
-            return "a date, YYYY-MM-DD"
+            return f"a date, {DATE_FORM}"
         if schema.get("format") == "binary":
             return "a file"
         lo, hi = schema.get("minLength"), schema.get("maxLength")
+        if schema.get("pattern") == TEXT_PATTERN:
+            return expected({k: v for k, v in schema.items() if k != "pattern"}) + " without control characters"
         if lo and hi:
             return f"text of {lo} to {hi} characters"
         if hi:
@@ -254,16 +258,6 @@ def _wrong_media_type(request: Request) -> str | None:
 def _items(exc: ValidationError) -> list[ProblemItem]:
     return [ProblemItem(message=p.message, loc=[x for x in (p.kind, p.id, p.field) if x is not None],
                         value=_json_safe(p.value)) for p in exc.problems]
-
-
-def allowed_methods(request: Request) -> list[str]:
-    """The methods of the path the request names: every route of the first template that matches it
-    (Starlette names only the first route's methods)."""
-    routes = [r for r in iter_route_contexts(request.app.routes) if getattr(r, "path_regex", None) and r.methods]
-    first = next((r for r in routes if r.path_regex.match(request.scope["path"])), None)
-    if first is None:
-        return []
-    return sorted({m for r in routes if r.path_format == first.path_format for m in r.methods or ()})
 
 
 def install(app: FastAPI) -> None:
@@ -334,7 +328,7 @@ def install(app: FastAPI) -> None:
         headers = dict(getattr(exc, "headers", None) or {})
         detail = str(exc.detail)
         if exc.status_code == 405:
-            allowed = allowed_methods(request)
+            allowed = request.app.state.routes.allowed(request.scope)
             headers["Allow"] = ", ".join(allowed)
             detail = f"{request.method} is not allowed here; " + (
                 f"only {allowed[0]} is" if len(allowed) == 1 else f"{', '.join(allowed)} are")

@@ -27,6 +27,7 @@ from .models import (
     CLOSED,
     FindingsByRule,
     NodeKind,
+    NodeRef,
     RuleId,
     RuleSeverities,
     RuleSeverityOverrides,
@@ -34,7 +35,6 @@ from .models import (
     whole,
 )
 
-Id = Annotated[str, Field(min_length=1, description="A node's id (case-sensitive).")]
 Opinion = Literal[OPINIONS]  # type: ignore[valid-type]
 
 
@@ -194,8 +194,8 @@ class WhatIfQuery(BaseModel):
     model_config = CLOSED
     names: ClassVar[frozenset[str]] = frozenset({"withdraw", "opinions"})
 
-    withdraw: list[Id] = Field(default_factory=list, description="Assurance sources to take away.")
-    opinions: dict[Id, Opinion] = Field(default_factory=dict, description="New opinions for assurance sources.")
+    withdraw: list[NodeRef] = Field(default_factory=list, description="Assurance sources to take away.")
+    opinions: dict[NodeRef, Opinion] = Field(default_factory=dict, description="New opinions for assurance sources.")
     as_of: Date = Field(None, description=f"Judge at this date (default today): {DATE_FORM}.")
     policy: PolicyIn | None = None  # type: ignore[valid-type]
 

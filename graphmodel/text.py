@@ -44,6 +44,11 @@ def clean_text(value: str, max_length: int = TEXT_MAX) -> str:
     return text
 
 
+# The characters clean_text refuses (line breaks of every kind are made newlines), as a pattern for
+# documents that describe text (the API's).
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000e-\\u001f\\u007f-\\u0084\\u0086-\\u009f\\ufffe\\uffff]*$"
+
+
 def clean_id(value: str) -> str:
     """An id: compatibility-normalised (NFKC), trimmed, runs of spaces made one; refused when empty,
     too long, or holding invisible or control characters (a tab or a line break among them), or
@@ -64,6 +69,28 @@ def clean_id(value: str) -> str:
         raise ValueError(f"mixes {' and '.join(s.title() for s in mixed)} letters, which look alike; "
                          "write the id in one script")
     return text
+
+
+def _pattern_class() -> str:
+    """The characters of the refused categories (control, format, private use, line and paragraph
+    separators) in the Basic Multilingual Plane, as a regular expression class body."""
+    ranges: list[list[int]] = []
+    for cp in range(0x10000):
+        if unicodedata.category(chr(cp)) in ("Cc", "Cf", "Co", "Zl", "Zp"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "".join(f"\\u{a:04x}" + (f"-\\u{b:04x}" if b > a else "") for a, b in ranges)
+
+
+_REFUSED = _pattern_class()
+# What of clean_id's rules a pattern can state, for documents that describe ids (the API's): not only
+# spaces, and none of the refused characters of the Basic Multilingual Plane. ID_RULES says the rest.
+ID_PATTERN = f"^\\s*[^\\s{_REFUSED}][^{_REFUSED}]*$"
+ID_RULES = (f"An id: at most {ID_MAX} characters once normalised (NFKC, trimmed, runs of spaces made one); no "
+            "control, invisible, private-use or unassigned characters, so no tab or line break; letters of one "
+            "script among Latin, Cyrillic and Greek.")
 
 
 def xml_safe(text: str) -> str:

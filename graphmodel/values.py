@@ -127,6 +127,8 @@ def impossible_dates_in(text: str) -> list[str]:
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2999, 12, 31)
 DATE_FORM = f"YYYY-MM-DD, from {EARLIEST.isoformat()} to {LATEST.isoformat()}"
+# The form and the years of that range as a pattern, for documents that describe dates (the API's).
+DATE_PATTERN = "^(19[0-9]{2}|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 
 
 def in_range(date: dt.date) -> dt.date:

@@ -113,12 +113,12 @@ def test_an_analysts_session_with_a_generated_client(served):
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert [(r["rule"], r["node_id"]) for r in rows] == [(f.rule.value, f.node_id) for f in people.findings]
 
-    # Errors come back typed as problem details: an area the map lacks, a viewer asking for findings.
+    # Errors come back typed as problem details: an area the map lacks, a viewer asking for a what-if.
     missing = gen["list_gaps"].sync_detailed(client=client, area="Finance")
     assert missing.status_code == 404 and isinstance(missing.parsed, m.ProblemDetail)
     assert "areas in the map" in missing.parsed.detail
     viewer = gen["client"].AuthenticatedClient(base_url=base_url, token=KEYS["viewer"])
-    refused = gen["list_gaps"].sync_detailed(client=viewer)
+    refused = gen["what_if"].sync_detailed(client=viewer, body=m.WhatIfQuery(withdraw=withdrawn, as_of=AS_OF))
     assert refused.status_code == 403 and isinstance(refused.parsed, m.ProblemDetail)
     sources = gen["list_assurance_source"].sync(client=viewer, line=3)
     assert isinstance(sources, m.NodePage) and sources.items

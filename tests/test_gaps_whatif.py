@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from graphmodel.errors import ValidationError
+from graphmodel.errors import Missing, ValidationError
 from graphmodel.gaps import Status, analyse, what_if
 from graphmodel.models import edge_from_dict, node_from_dict
 
@@ -58,9 +58,12 @@ def test_replacing_an_opinion(pilot):
 
 
 def test_bad_what_if_input_is_named(pilot):
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(Missing) as err:  # what it names first: sources the map does not have
         what_if(pilot, withdraw=["NOPE", "P1"], opinions={"HR": "excellent"})
     text = str(err.value)
     assert "'NOPE'" in text and "no node has this id" in text
     assert "'P1'" in text and "it is a Process" in text
-    assert "excellent" in text and "opinion" in text
+    with pytest.raises(ValidationError) as invalid:
+        what_if(pilot, opinions={"HR": "excellent"})
+    assert not isinstance(invalid.value, Missing)
+    assert "excellent" in str(invalid.value) and "opinion" in str(invalid.value)

@@ -93,7 +93,7 @@ def test_gaps_view_is_flagged_nodes_and_their_neighbours(g, report):
 def test_chain_goes_up_to_the_panel_and_includes_overseers(g):
     assert set(scope.chain_view(g, "P-IQ-1")) == {"P-IQ-1", "S1", "S2", "M-FB", "M-JARAP"}
     assert set(scope.chain_view(g, "P-PE-2")) == {"P-PE-2", "M-SAB"}
-    with pytest.raises(ValidationError, match="Process, not a Risk"):
+    with pytest.raises(NotFound, match="drawn for a Process, and this is a Risk"):
         scope.chain_view(g, "R1")
 
 

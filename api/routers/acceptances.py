@@ -8,9 +8,11 @@ from pydantic import BaseModel, Field
 from graphmodel.audit import Change
 from graphmodel.cycle import acceptances
 from graphmodel.store.records import BY_MAX, REASON_MAX
+from graphmodel.text import ID_RULES
+from graphmodel.values import DATE_FORM
 
-from ..deps import AsOf, Editor, StoreDep, Viewer
-from ..models import CLOSED, RuleId
+from ..deps import AsOf, Day, Editor, StoreDep, Viewer
+from ..models import CLOSED, ID_LIMITS, NodeRef, RuleId
 from ..reports import policy_for, report_for
 
 router = APIRouter(prefix="/acceptances", tags=["panel cycle"])
@@ -21,12 +23,12 @@ class AcceptanceIn(BaseModel):
     names: ClassVar[frozenset[str]] = frozenset({"rule", "node_id"})  # a finding that does not hold is 404
 
     rule: RuleId
-    node_id: str = Field(min_length=1, examples=["PE-P2"])
+    node_id: NodeRef = Field(examples=["PE-P2"])
     by: str = Field(min_length=1, max_length=BY_MAX, examples=["JARAP, 12 March 2026"],
                     description="Who accepted it: the panel and meeting, usually.")
     reason: str = Field(min_length=1, max_length=REASON_MAX, examples=["Management checks suffice until the audit"])
-    review: dt.date = Field(strict=False, description="The date it is to be reviewed, after today; the acceptance "
-                                                      "lapses then.")
+    review: Day = Field(description=f"The date it is to be reviewed, after today; the acceptance lapses then: "
+                                    f"{DATE_FORM}.")
 
 
 class AcceptanceOut(BaseModel):
@@ -61,7 +63,7 @@ def accept(request: Request, body: AcceptanceIn, store: StoreDep, who: Editor) -
 
 
 Rule = Annotated[RuleId, Query(description="The rule, e.g. G2.")]
-NodeId = Annotated[str, Query(min_length=1, description="The node the finding is about.")]
+NodeId = Annotated[str, Query(**ID_LIMITS, description=f"The node the finding is about. {ID_RULES}")]
 
 
 @router.delete("", status_code=204, summary="Withdraw the acceptance of a gap")

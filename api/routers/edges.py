@@ -5,12 +5,13 @@ from fastapi import APIRouter, Query, Response
 
 from graphmodel import SCHEMA, Conflict, Missing, Problem
 from graphmodel.audit import Change
+from graphmodel.text import ID_RULES
 
 from ..deps import Editor, Limit, Offset, RelFilter, StoreDep, Viewer
-from ..models import EdgeIn, EdgeOut, Rel
+from ..models import ID_LIMITS, EdgeIn, EdgeOut, Rel
 
 router = APIRouter(prefix="/edges", tags=["edges"])
-End = Annotated[str, Query(min_length=1, description="The id of one end of the edge.")]
+End = Annotated[str, Query(**ID_LIMITS, description=f"The id of one end of the edge. {ID_RULES}")]
 
 
 @router.get("", response_model=list[EdgeOut], summary="List edges, ordered by source, rel, target")

@@ -9,9 +9,10 @@ from fastapi.responses import Response
 from graphmodel.gaps import RULES, Policy, what_if
 from graphmodel.gaps.render import report_json
 from graphmodel.store import Store
+from graphmodel.text import ID_RULES
 
 from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep, Viewer
-from ..models import RuleId
+from ..models import ID_LIMITS, RuleId
 from ..reports import (
     GapQuery,
     GapReportOut,
@@ -75,7 +76,7 @@ def one_area(request: Request, area: Annotated[str, Path(min_length=1, descripti
 @router.get("/nodes/{node_id:path}", response_model=GapReportOut, name="gaps_of_node", summary="One node's findings",
             description="The findings about one node, and its class and score when it is a Process, with the "
                         "arithmetic behind the score.")
-def one_node(request: Request, node_id: Annotated[str, Path(min_length=1, description="The node's id.")],
+def one_node(request: Request, node_id: Annotated[str, Path(**ID_LIMITS, description=f"The node's id. {ID_RULES}")],
              store: StoreDep, _: Viewer, as_of: AsOf = None) -> Response:
     store.node(node_id)
     body = _report(request, store, as_of=as_of, explain=True)

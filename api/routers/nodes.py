@@ -11,14 +11,15 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from graphmodel import SCHEMA, Conflict, Node, NotFound, Stale
 from graphmodel.audit import Change
 from graphmodel.store import Direction, Store
-from graphmodel.text import clean_id
+from graphmodel.text import ID_RULES, clean_id
 
 from ..deps import Editor, RelFilter, StoreDep, Viewer
-from ..models import NODE_FILTERS, NODE_IN, NODE_OUT, NeighbourOut, NodePage, node_out
+from ..models import ID_LIMITS, NODE_FILTERS, NODE_IN, NODE_OUT, NeighbourOut, NodePage, node_out
 from ..paths import NODE_ID
 
 router = APIRouter(prefix="/nodes", tags=["nodes"])
-NodeId = Annotated[str, Path(min_length=1, description="The node's id (case-sensitive; a / in it is sent as %2F).")]
+NodeId = Annotated[str, Path(**ID_LIMITS, description=f"The node's id (case-sensitive; a / in it is sent as %2F). "
+                                                       f"{ID_RULES}")]
 IfMatch = Annotated[str | None, Header(description="The ETag of the node as last read (or *): the change is made "
                                                    "only if the node is still that (412 otherwise).")]
 IfNoneMatch = Annotated[str | None, Header(description="*: create the node only if there is none with its id "

@@ -11,8 +11,9 @@ from graphmodel.cycle.changes import Changes, between
 from graphmodel.gaps.render import changes_json, snapshot_json
 from graphmodel.store import Store
 from graphmodel.store.records import NAME_MAX
+from graphmodel.values import DATE_FORM
 
-from ..deps import Admin, AsOf, Editor, StoreDep, Viewer
+from ..deps import Admin, AsOf, Date, Editor, StoreDep, Viewer
 from ..models import CLOSED
 from ..reports import FindingOut, GapReportOut, PolicyIn, json_response, policy_for, policy_overrides
 
@@ -38,7 +39,7 @@ class SnapshotIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=NAME_MAX, examples=["JARAP March 2026"],
                       description="New (whatever its case); no control or hidden characters.")
-    as_of: dt.date | None = Field(None, strict=False, description="Judge the report at this date (default today).")
+    as_of: Date = Field(None, description=f"Judge the report at this date (default today): {DATE_FORM}.")
     policy: PolicyIn | None = Field(None, description="Settings overriding the defaults (see GET /gaps/policy).")  # type: ignore[valid-type]
 
 

@@ -10,17 +10,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from graphmodel.gaps import Report, what_if
 from graphmodel.store import Store
 from graphmodel.store.records import NAME_MAX
+from graphmodel.text import ID_RULES
 from viz import assets, heatmap, pages, scope, urls
 
 from ..auth import Role
 from ..costly import Costly
 from ..deps import Area, AsOf, Editor, Public, StoreDep, Viewer
+from ..models import ID_LIMITS
 from ..reports import policy_for, report_for
 from .snapshots import travel_for
 
 router = APIRouter(tags=["views"], default_response_class=HTMLResponse)
 AreaPath = Annotated[str, Path(min_length=1, description="The area (any case).")]
-IdPath = Annotated[str, Path(min_length=1, description="The item's id (case-sensitive; a / in it is sent as %2F).")]
+IdPath = Annotated[str, Path(**ID_LIMITS, description=f"The item's id (case-sensitive; a / in it is sent as %2F). "
+                                                     f"{ID_RULES}")]
 ASSET_BASE = urls.ASSET_BASE
 Expand = Annotated[str | None, Query(min_length=1,
                                      description="At area level (a large map): the area to open in place.")]

@@ -10,7 +10,8 @@ from fastapi.routing import APIRoute
 from api.access import Entry, RouteTable
 from api.auth import Role
 
-SAMPLES = {"node_id": "P1", "process_id": "P1", "area": "People", "rule_id": "G1", "fmt": "svg", "name": "viz.css"}
+SAMPLES = {"node_id": "P1", "process_id": "P1", "area": "People", "rule_id": "G1", "fmt": "svg", "name": "viz.css",
+           "token": "t" * 32}  # a staged import's token has a form of its own
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -31,7 +31,7 @@ def _write_routes(app):
 
 def test_there_are_write_routes_to_attack(app):
     found = {(m, e.path) for m, _, e in _write_routes(app)}
-    assert {("POST", "/imports"), ("POST", "/edges"), ("PUT", "/nodes/Process/{node_id:path}"),
+    assert {("POST", "/imports"), ("POST", "/edges"), ("PUT", "/nodes/Process/{node_id:node_id}"),
             ("POST", "/gaps/what-if")} <= found and len(found) >= 20
 
 
