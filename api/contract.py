@@ -2,10 +2,11 @@
 operation's error statuses are derived here, from what the route does, rather than listed by hand:
 
 - 401 and 403 where a role is needed; 503 where the store is read or written;
-- 400 and 415 where there is a body; 422 where there is a parameter or a body;
+- 400, 413 and 415 where there is a body (the guard reads it); 414 everywhere (the guard measures
+  the URL); 422 where there is a parameter, a header or a body;
 - 404 where the request names something in the map (a path parameter, other than the node a PUT
   creates or replaces; a query parameter in NAMES; a body property in its model's `names`);
-- anything else (409, 413, ...) as the route declares it, with its own description.
+- anything else (409, 412, ...) as the route declares it, with its own description.
 
 Every response carries the API version in the `API-Version` header, errors are problem details
 (application/problem+json), and the rule between the statuses is problems.py's."""
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphmodel import SCHEMA
+from graphmodel.text import ID_PATTERN, ID_RULES
 
 from .deps import get_store
 from .models import MARK, document_time_schemas
@@ -38,6 +40,8 @@ WHY = {
     401: "No API key, or one that is not recognised.",
     403: "The key's role does not allow this.",
     404: "Something the request names is not in the map (see the problem's errors).",
+    413: "The body is larger than the server takes.",
+    414: "The URL is longer than the server takes (8 KiB).",
     415: "The body is not in a media type this operation takes.",
     422: "The request breaks what this document states: a type, a limit, a closed vocabulary, a required or "
          "unknown property.",
@@ -75,9 +79,10 @@ def statuses(route: Any, method: str) -> set[int]:
     if get_store in calls:
         out.add(503)
     if body:
-        out |= {400, 415}
-    if params or body:
+        out |= {400, 413, 415}
+    if params or body or route.dependant.header_params:
         out.add(422)
+    out.add(414)  # the guard refuses a URL beyond its limit, whatever the operation
     body_model = route.body_field.field_info.annotation if body else None
     body_names: frozenset[str] = getattr(body_model, "names", frozenset())
     if (route.dependant.path_params and method != "put") or params & NAMES or body_names:
@@ -95,6 +100,23 @@ def _refer(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _refer(value)
+
+
+ID_SCHEMA = "NodeIdText"
+
+
+def _id_schemas(node: Any) -> None:
+    """The id pattern is long (it names every character the id rules refuse): each schema that has
+    it refers to one component instead."""
+    if isinstance(node, dict):
+        if node.get("pattern") == ID_PATTERN:
+            del node["pattern"]
+            node.setdefault("allOf", []).append({"$ref": f"#/components/schemas/{ID_SCHEMA}"})
+        for value in node.values():
+            _id_schemas(value)
+    elif isinstance(node, list):
+        for value in node:
+            _id_schemas(value)
 
 
 def links(spec: dict[str, Any]) -> None:
@@ -135,6 +157,8 @@ def build(app: FastAPI) -> dict[str, Any]:
         schemas[model.__name__] = schema
     schemas.update(document_time_schemas())
     _refer(spec)
+    _id_schemas(spec)
+    schemas[ID_SCHEMA] = {"title": ID_SCHEMA, "type": "string", "pattern": ID_PATTERN, "description": ID_RULES}
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     spec["components"]["headers"] = {HEADER: {

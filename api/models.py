@@ -215,6 +215,9 @@ class EdgeIn(Edge):
     model_config = ConfigDict(strict=True)
     names: ClassVar[frozenset[str]] = frozenset({"source", "target"})  # properties that name nodes (404)
 
+    source: NodeRef
+    target: NodeRef
+
     @field_validator("rel", mode="before")
     @classmethod
     def _canonical(cls, value: Any) -> Any:

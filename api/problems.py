@@ -208,7 +208,8 @@ def expected(schema: dict[str, Any]) -> str:
         names = list(schema.get("properties", {}))
         return "an object" + (f" with any of: {', '.join(names)}" if names else "")
     if kind == "string":
-        if schema.get("pattern") == ID_PATTERN:
+        if schema.get("pattern") == ID_PATTERN or any(str(a.get("$ref", "")).endswith("/NodeIdText")
+                                                      for a in schema.get("allOf", [])):
             return f"an id of 1 to {ID_MAX} characters, not only spaces, without control or invisible characters"
         if schema.get("format") == "date":
             return f"a date, {DATE_FORM}"
@@ -239,20 +240,6 @@ def _message(request: Request, error: dict[str, Any]) -> str:
     return f"expected {expected(schema)}"
 
 
-def _wrong_media_type(request: Request) -> str | None:
-    """The media types the operation takes, when the request's is none of them."""
-    op = _operation(request) or {}
-    accepted = list(op.get("requestBody", {}).get("content", {}))
-    given = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if not accepted or not given:
-        return None
-    for media in accepted:
-        if given == media or (media == "application/json" and given.startswith("application/") and
-                              given.endswith("+json")):
-            return None
-    return ", ".join(accepted)
-
-
 # -- handlers ------------------------------------------------------------------------------------
 
 def _items(exc: ValidationError) -> list[ProblemItem]:
@@ -273,13 +260,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # A body that does not parse (400) or comes in another media type (415) never gets here: the
+        # guard (api.guard) refuses it, after the caller's role and before the route reads it.
         errors = list(exc.errors())
-        if any(e["type"] == "json_invalid" for e in errors):
-            e = next(e for e in errors if e["type"] == "json_invalid")
-            return problem(400, f"the body is not valid JSON: {e.get('ctx', {}).get('error', e['msg'])} "
-                                f"(at character {e['loc'][-1]})")
-        if any(e["loc"] and e["loc"][0] == "body" for e in errors) and (wanted := _wrong_media_type(request)):
-            return problem(415, f"send the body as {wanted}")
         items = [ProblemItem(message=_message(request, e), loc=list(e["loc"]), value=_json_safe(e.get("input")))
                  for e in errors]
         return problem(422, _counted(len(items), request, "with the request"), items)

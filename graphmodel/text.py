@@ -71,22 +71,28 @@ def clean_id(value: str) -> str:
     return text
 
 
+def _char(cp: int) -> str:
+    # Escaped in the Basic Multilingual Plane; beyond it, the character itself (a document's JSON
+    # escapes it), since \\u escapes cannot name it in every regular expression dialect.
+    return f"\\u{cp:04x}" if cp < 0x10000 else chr(cp)
+
+
 def _pattern_class() -> str:
-    """The characters of the refused categories (control, format, private use, line and paragraph
-    separators) in the Basic Multilingual Plane, as a regular expression class body."""
+    """Every character clean_id refuses (control, format, private use, unassigned, line and paragraph
+    separators; surrogates never reach it as text), as a regular expression class body."""
     ranges: list[list[int]] = []
-    for cp in range(0x10000):
-        if unicodedata.category(chr(cp)) in ("Cc", "Cf", "Co", "Zl", "Zp"):
+    for cp in range(0x110000):
+        if not 0xD800 <= cp <= 0xDFFF and unicodedata.category(chr(cp)) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
             if ranges and ranges[-1][1] == cp - 1:
                 ranges[-1][1] = cp
             else:
                 ranges.append([cp, cp])
-    return "".join(f"\\u{a:04x}" + (f"-\\u{b:04x}" if b > a else "") for a, b in ranges)
+    return "".join(_char(a) + (f"-{_char(b)}" if b > a else "") for a, b in ranges)
 
 
 _REFUSED = _pattern_class()
 # What of clean_id's rules a pattern can state, for documents that describe ids (the API's): not only
-# spaces, and none of the refused characters of the Basic Multilingual Plane. ID_RULES says the rest.
+# spaces, and none of the refused characters. ID_RULES says the rest (lengths, look-alike scripts).
 ID_PATTERN = f"^\\s*[^\\s{_REFUSED}][^{_REFUSED}]*$"
 ID_RULES = (f"An id: at most {ID_MAX} characters once normalised (NFKC, trimmed, runs of spaces made one); no "
             "control, invisible, private-use or unassigned characters, so no tab or line break; letters of one "

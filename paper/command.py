@@ -11,7 +11,7 @@ from pathlib import Path
 from graphmodel.cycle import acceptances, snapshots
 from graphmodel.cycle.changes import Changes, compare
 from graphmodel.cycle.snapshots import MapState
-from graphmodel.errors import Problem, ValidationError
+from graphmodel.errors import Missing, Problem, ValidationError
 from graphmodel.files import atomic_write
 from graphmodel.gaps import Policy
 from graphmodel.store.base import Store
@@ -52,9 +52,8 @@ def make_paper(store: Store, *, since: str | None = None, as_of: dt.date | None 
     if since is not None:
         before = load(store, since)
         if before.as_of > state.as_of:
-            raise ValidationError([Problem(f"snapshot {before.name!r} is as of {before.as_of.isoformat()}, after the "
-                                           f"paper's date {state.as_of.isoformat()}", "paper", field="since",
-                                           value=since)])
+            raise Missing([Problem(f"snapshot {before.name!r} is as of {before.as_of.isoformat()}, after the "
+                                   f"paper's date {state.as_of.isoformat()}", "paper", field="since", value=since)])
         changes = compare(before, state)
     return build(state, changes=changes, kept=acceptances.kept(store, state.report),
                  template=template or Template.load(), title=title)

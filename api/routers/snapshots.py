@@ -170,7 +170,8 @@ def travel_for(request: Request, store: Store, since: str | None, as_of: dt.date
             description="Processes (class and strength), areas (coverage), findings (new, resolved, persisting), "
                         "actions (RAG status) and nodes (added, removed, changed) between a snapshot and the map now "
                         "at `as_of`, or a later snapshot (`until`). Directions: improved, worsened, unchanged, new, "
-                        "removed.")
+                        "removed. With `until`, `as_of` may only be that snapshot's own date.",
+            responses={409: {"description": "`until` names a snapshot judged at another date than `as_of`."}})
 def changes(request: Request, store: StoreDep, _: Viewer, since: Since_ = None, until: Until_ = None,
             as_of: AsOf = None) -> Response:
     return json_response(changes_json(changes_for(request, store, since, until, as_of)))

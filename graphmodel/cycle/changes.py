@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..errors import Missing, Problem, ValidationError
+from ..errors import Conflict, Missing, Problem
 from ..gaps.model import Assessment, Finding, Status
 from ..gaps.policy import Policy
 from ..gaps.summary import AreaSummary, summarise
@@ -207,9 +207,9 @@ def between(store: Store, since: str | None, *, until: str | None = None, as_of:
     state's date) until the snapshot named `until`, or the map now judged at `as_of` (default today)
     under `policy`. `load` and `now` read a snapshot and the map now (a server passes its caches)."""
     after = load(store, until) if until is not None else None  # a snapshot it names must exist (NotFound)
-    if after is not None and as_of is not None:
-        raise ValidationError([Problem("give either a later snapshot or an as-of date, not both", "changes",
-                                       field="until", value=until)])
+    if after is not None and as_of is not None and as_of != after.as_of:
+        raise Conflict(f"snapshot {after.name!r} was judged as of {after.as_of.isoformat()}, not "
+                       f"{as_of.isoformat()}: give `until` or `as_of`, or the snapshot's own date")
     after = after or now(store, as_of=as_of, policy=policy)
     if since is None:
         info = snapshots.latest(store, after.as_of, besides=after.info)
@@ -219,10 +219,10 @@ def between(store: Store, since: str | None, *, until: str | None = None, as_of:
                                            field="since")])
         since = info.name
     before = load(store, since)
-    if before.as_of > after.as_of:
-        raise ValidationError([Problem(f"snapshot {before.name!r} is as of {before.as_of.isoformat()}, after "
-                                       f"{after.as_of.isoformat()}: compare a snapshot with a later state",
-                                       "changes", field="since", value=since)])
+    if before.as_of > after.as_of:  # not in the history up to the later state: as if it were not there
+        raise Missing([Problem(f"snapshot {before.name!r} is as of {before.as_of.isoformat()}, after "
+                               f"{after.as_of.isoformat()}: compare a snapshot with a later state",
+                               "changes", field="since", value=since)])
     return compare(before, after)
 
 

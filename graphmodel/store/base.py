@@ -206,6 +206,9 @@ def coerce_filters(kind: str, filters: Mapping[str, Any] | None) -> dict[str, An
         try:
             out[name] = getattr(model.model_validate(probe), name)
         except Exception:
+            if spec.field(name).type is str and isinstance(value, str):
+                out[name] = value  # text the write rules refuse: nothing stored equals it, so it matches nothing
+                continue
             problems.append(Problem(f"not a valid {spec.field(name).type.__name__}", kind, None, name, value))
     if problems:
         raise ValidationError(problems)
