@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 ID_MAX = 200  # characters: far beyond any register's refs, well within Neo4j's index key limit
 LINE_MAX = 1_000  # a name, title, owner or other one-line field
@@ -19,6 +20,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _SPACES = re.compile(r"\s+")
 _LOOK_ALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")  # letters of these can pass for each other
+# Control, format (invisible), private use, line and paragraph separators: never in an id.
+_REFUSED_CATEGORIES = ("Cc", "Cf", "Co", "Zl", "Zp")
 
 
 def _describe(ch: str) -> str:
@@ -51,13 +54,16 @@ TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000e-\\u001f\\u007f-\\u0084\\u0086-\\u009f\
 
 def clean_id(value: str) -> str:
     """An id: compatibility-normalised (NFKC), trimmed, runs of spaces made one; refused when empty,
-    too long, or holding invisible or control characters (a tab or a line break among them), or
-    letters of scripts that look alike (a Cyrillic `Р` among Latin letters)."""
+    too long, or holding invisible or control characters (a tab or a line break among them), a
+    character beyond the Basic Multilingual Plane (an emoji; there, most code points are unassigned
+    or private), or letters of scripts that look alike (a Cyrillic `Р` among Latin letters)."""
     _refuse_unpaired(value)
     text = unicodedata.normalize("NFKC", value).strip()
     for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
+        if unicodedata.category(ch) in _REFUSED_CATEGORIES:
             raise ValueError(f"holds the invisible or control character {_describe(ch)}")
+        if ord(ch) > 0xFFFF:
+            raise ValueError(f"holds {_describe(ch)}, beyond the Basic Multilingual Plane, which ids do not take")
     text = _SPACES.sub(" ", text)  # "R5  A2" and "R5 A2" look alike on any page: one id
     if not text:
         raise ValueError("is empty")
@@ -71,32 +77,43 @@ def clean_id(value: str) -> str:
     return text
 
 
-def _char(cp: int) -> str:
-    # Escaped in the Basic Multilingual Plane; beyond it, the character itself (a document's JSON
-    # escapes it), since \\u escapes cannot name it in every regular expression dialect.
-    return f"\\u{cp:04x}" if cp < 0x10000 else chr(cp)
+def _id_pattern() -> str:
+    """clean_id's rules on single characters as a pattern, by what it takes rather than what it
+    refuses (tools that generate values from a pattern are quick with short positive classes, and
+    every dialect reads \\u escapes of the Basic Multilingual Plane): leading characters that come to
+    nothing but space once normalised, one that does not, then any it takes."""
+    def taken(ch: str) -> bool:  # as clean_id reads it: once normalised (a few ideographs become astral)
+        return not any(unicodedata.category(c) in _REFUSED_CATEGORIES or ord(c) > 0xFFFF
+                       for c in unicodedata.normalize("NFKC", ch))
+
+    def spaces(ch: str) -> bool:
+        return unicodedata.normalize("NFKC", ch).strip() == ""
+
+    def klass(keep: Callable[[str], bool]) -> str:
+        ranges: list[list[int]] = []
+        for cp in range(0x10000):
+            if not 0xD800 <= cp <= 0xDFFF and keep(chr(cp)):
+                if ranges and ranges[-1][1] == cp - 1:
+                    ranges[-1][1] = cp
+                else:
+                    ranges.append([cp, cp])
+        return "[" + "".join(f"\\u{a:04x}" + (f"-\\u{b:04x}" if b > a else "") for a, b in ranges) + "]"
+
+    return (f"^{klass(lambda c: taken(c) and spaces(c))}*{klass(lambda c: taken(c) and not spaces(c))}"
+            f"{klass(taken)}*$")
 
 
-def _pattern_class() -> str:
-    """Every character clean_id refuses (control, format, private use, unassigned, line and paragraph
-    separators; surrogates never reach it as text), as a regular expression class body."""
-    ranges: list[list[int]] = []
-    for cp in range(0x110000):
-        if not 0xD800 <= cp <= 0xDFFF and unicodedata.category(chr(cp)) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp"):
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1][1] = cp
-            else:
-                ranges.append([cp, cp])
-    return "".join(_char(a) + (f"-{_char(b)}" if b > a else "") for a, b in ranges)
-
-
-_REFUSED = _pattern_class()
-# What of clean_id's rules a pattern can state, for documents that describe ids (the API's): not only
-# spaces, and none of the refused characters. ID_RULES says the rest (lengths, look-alike scripts).
-ID_PATTERN = f"^\\s*[^\\s{_REFUSED}][^{_REFUSED}]*$"
+# ID_PATTERN: what of clean_id's rules a pattern can state, for documents that describe ids (the
+# API's): every rule on characters. ID_RULES says the rest (lengths once normalised, look-alike
+# scripts). Made when first asked for (a fifth of a second), not by every command that imports this.
+def __getattr__(name: str) -> str:
+    if name == "ID_PATTERN":
+        globals()["ID_PATTERN"] = pattern = _id_pattern()
+        return pattern
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 ID_RULES = (f"An id: at most {ID_MAX} characters once normalised (NFKC, trimmed, runs of spaces made one); no "
-            "control, invisible, private-use or unassigned characters, so no tab or line break; letters of one "
-            "script among Latin, Cyrillic and Greek.")
+            "control, invisible or private-use characters, so no tab or line break, and none beyond the Basic "
+            "Multilingual Plane (no emoji); letters of one script among Latin, Cyrillic and Greek.")
 
 
 def xml_safe(text: str) -> str:

@@ -25,7 +25,8 @@ HOSTILE_IDS = {
     "a zero-width space": "R\u200bX", "a right-to-left override": "R\u202eX", "a BOM": "\ufeffR",
     "a private-use character": "R\ue000", "Cyrillic among Latin": "Р1-R",  # the first letter is Cyrillic
     "201 characters": "R" * 201, "100,000 characters": "R" * 100_000, "only spaces": "   ", "empty": "",
-    "a line separator": "R\u2028X", "a soft hyphen": "R\u00adX",
+    "a line separator": "R\u2028X", "a soft hyphen": "R\u00adX", "an emoji": "R\U0001f600",
+    "an unassigned astral character": "R\U00089cac", "an astral private-use character": "R\U00100000",
 }
 
 
