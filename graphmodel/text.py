@@ -58,6 +58,8 @@ def clean_id(value: str) -> str:
     character beyond the Basic Multilingual Plane (an emoji; there, most code points are unassigned
     or private), or letters of scripts that look alike (a Cyrillic `Р` among Latin letters)."""
     _refuse_unpaired(value)
+    if len(value) > ID_MAX:  # as written too, so what a document says of its length holds as sent
+        raise ValueError(f"is {len(value):,} characters long; ids are at most {ID_MAX}")
     text = unicodedata.normalize("NFKC", value).strip()
     for ch in text:
         if unicodedata.category(ch) in _REFUSED_CATEGORIES:
@@ -111,7 +113,8 @@ def __getattr__(name: str) -> str:
         globals()["ID_PATTERN"] = pattern = _id_pattern()
         return pattern
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-ID_RULES = (f"An id: at most {ID_MAX} characters once normalised (NFKC, trimmed, runs of spaces made one); no "
+ID_RULES = (f"An id: at most {ID_MAX} characters as written and once normalised (NFKC, trimmed, runs of spaces "
+            "made one); no "
             "control, invisible or private-use characters, so no tab or line break, and none beyond the Basic "
             "Multilingual Plane (no emoji); letters of one script among Latin, Cyrillic and Greek.")
 
