@@ -21,15 +21,13 @@ from ..paths import NODE_ID
 router = APIRouter(prefix="/nodes", tags=["nodes"])
 NodeId = Annotated[str, Path(**ID_LIMITS, description=f"The node's id (case-sensitive; a / in it is sent as %2F). "
                                                        f"{ID_RULES}")]
-# Entity tags as RFC 9110 writes them: * or a list of "quoted" tags, weak ones W/-prefixed. Documented
-# as text only: a header that is absent is not sent, and `null` is not a tag.
-TAGS = r'^\s*(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)\s*$'
-ANY = r"^\s*\*\s*$"
-IfMatch = Annotated[str | None, WithJsonSchema({"type": "string", "pattern": TAGS}), Header(
-    pattern=TAGS, description="The ETag of the node as last read (or *): the change is made only if the node is still "
-                              "that (412 otherwise).")]
-IfNoneMatch = Annotated[str | None, WithJsonSchema({"type": "string", "pattern": ANY}), Header(
-    pattern=ANY, description="*: create the node only if there is none with its id (412 otherwise).")]
+# Documented as text only: a header that is absent is not sent, and `null` is not a tag. Any text is
+# taken: an If-Match that is not a tag the node has (whatever its form) is 412.
+IfMatch = Annotated[str | None, WithJsonSchema({"type": "string"}), Header(
+    description="The ETag of the node as last read (or *): the change is made only if the node is still that (412 "
+                "otherwise).")]
+IfNoneMatch = Annotated[str | None, WithJsonSchema({"type": "string"}), Header(
+    description="*: create the node only if there is none with its id (412 otherwise).")]
 CONFLICT: dict[int | str, dict[str, Any]] = {409: {
     "description": "The id is taken by a node of another kind, or the body's id differs from the path's."}}
 CONDITIONAL: dict[int | str, dict[str, Any]] = {412: {
