@@ -57,7 +57,7 @@ from .records import Acceptance, SnapshotInfo, SnapshotRecord
 
 if TYPE_CHECKING:
     from ..gaps.facts import Context
-    from .neo4j_gaps import CypherFacts
+    from .neo4j_gaps import CypherFacts, CypherMap
 
 ENTITY = "Entity"  # shared label of every node
 # One bookkeeping node, outside the map: its version goes up in every write transaction, first
@@ -177,11 +177,17 @@ class Neo4jStore(Store):
         self._workers = ThreadPoolExecutor(max_workers=32, thread_name_prefix="neo4j-call")
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        self._shared: CypherMap | None = None  # the facts analyses of the latest version share
 
     def gap_facts(self, ctx: Context) -> CypherFacts:
-        from .neo4j_gaps import CypherFacts
+        from .neo4j_gaps import CypherFacts, CypherMap
 
-        return CypherFacts(self, ctx)
+        # The version is read before any fact, so facts never outlive the version they are kept under.
+        version = self.version()
+        shared = self._shared
+        if shared is None or shared.version != version:
+            shared = self._shared = CypherMap(self, version)
+        return CypherFacts(shared, ctx)
 
     @property
     def location(self) -> str:
@@ -265,6 +271,19 @@ class Neo4jStore(Store):
                 records, _, _ = self._driver.execute_query(
                     self._query(query), params, routing_=RoutingControl.READ, database_=self.database)
             return [{k: _native(v) for k, v in r.items()} for r in records]
+
+        return self._bounded(work, self.timeout)
+
+    def read_columns(self, query: str, **params: Any) -> dict[str, Any]:
+        """Run a read query that answers with one row of columns (lists of text, numbers and
+        booleans, no temporal values): the driver's values are used as they come, unconverted."""
+
+        def work() -> dict[str, Any]:
+            self._ensure_schema()
+            with self._guard():
+                records, _, _ = self._driver.execute_query(
+                    self._query(query), params, routing_=RoutingControl.READ, database_=self.database)
+            return dict(zip(records[0].keys(), records[0].values(), strict=True))
 
         return self._bounded(work, self.timeout)
 
