@@ -1,5 +1,4 @@
 """Gap queries: all rules, one rule, one area, one node's findings, and what-if."""
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -8,34 +7,32 @@ from fastapi.responses import Response
 from graphmodel import NotFound
 from graphmodel.gaps import RULES, Policy, what_if
 from graphmodel.gaps.analysis import select_rules
-from graphmodel.gaps.render import report_json
-from graphmodel.store import Store
 
 from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep, Viewer
 from ..problems import RESPONSES, area_resource
-from ..reports import GapQuery, GapReportOut, RuleOut, WhatIfOut, WhatIfQuery, json_response, policy_for, report_for
+from ..reports import GapQuery, GapReportOut, RuleOut, WhatIfOut, WhatIfQuery, policy_for, report_response
 
 router = APIRouter(prefix="/gaps", tags=["gaps"], responses={k: RESPONSES[k] for k in (401, 403, 422, 503)})
 Explain = Annotated[bool, Query(description="Include each score's arithmetic.")]
 
 
-def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: list[str] | None = None,
-            area: str | None = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
-    if rules is not None:  # checked before the cache, so bad ids are a clear error every time
-        rules = [r.id for r in select_rules(rules)]
-    return report_json(report_for(request, store, as_of=as_of, rules=rules, area=area, policy=policy), explain)
+def _rules(rules: list[str] | None) -> list[str] | None:
+    """Checked before the cache, so bad ids are a clear error every time."""
+    return None if rules is None else [r.id for r in select_rules(rules)]
 
 
-@router.get("", response_model=GapReportOut, summary="All findings, classes and scores")
+@router.get("", response_model=GapReportOut, summary="All findings, classes and scores",
+            description="Sent compressed when the client accepts it (br, gzip), with a strong ETag: "
+                        "If-None-Match with it answers 304 while the map and the question are unchanged.")
 def all_gaps(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, rule: RuleIds = None,
              area: Area = None, explain: Explain = False) -> Response:
-    return json_response(_report(request, store, as_of=as_of, rules=rule, area=area, explain=explain))
+    return report_response(request, store, as_of=as_of, rules=_rules(rule), area=area, explain=explain)
 
 
 @router.post("", response_model=GapReportOut, summary="Findings under a policy of your own")
 def gaps_with_policy(request: Request, query: GapQuery, store: StoreDep, _: Analyst) -> Response:
-    return json_response(_report(request, store, as_of=query.as_of, rules=query.rules, area=query.area,
-                                 explain=query.explain, policy=query.policy))
+    return report_response(request, store, as_of=query.as_of, rules=_rules(query.rules), area=query.area,
+                           explain=query.explain, policy=query.policy)
 
 
 @router.get("/rules", response_model=list[RuleOut], summary="The rules, in plain words")
@@ -52,10 +49,10 @@ def policy(request: Request, _: Viewer) -> dict[str, Any]:
 
 @router.get("/rules/{rule_id}", response_model=GapReportOut, summary="Findings of one rule",
             responses={404: RESPONSES[404]})
-def one_rule(request: Request, rule_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> dict[str, Any]:
+def one_rule(request: Request, rule_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> Response:
     if rule_id.upper() not in RULES:
         raise NotFound(f"rule {rule_id!r}; the rules are {', '.join(RULES)}")
-    return _report(request, store, as_of=as_of, rules=[rule_id.upper()])
+    return report_response(request, store, as_of=as_of, rules=[rule_id.upper()])
 
 
 @router.get("/areas/{area}", response_model=GapReportOut, summary="Findings and classes for one area",
@@ -63,18 +60,15 @@ def one_rule(request: Request, rule_id: str, store: StoreDep, _: Viewer, as_of: 
 def one_area(request: Request, area: str, store: StoreDep, _: Viewer, as_of: AsOf = None,
              explain: Explain = False) -> Response:
     with area_resource(area):
-        return json_response(_report(request, store, as_of=as_of, area=area, explain=explain))
+        return report_response(request, store, as_of=as_of, area=area, explain=explain)
 
 
 @router.get("/nodes/{node_id:path}", response_model=GapReportOut, summary="One node's findings",
-            description="The findings about one node, and its class and score when it is a Process.",
+            description="The findings about one node, and its class and score (explained) when it is a Process; "
+                        "the summary counts them. Only the facts about that node and what it touches are read.",
             responses={404: RESPONSES[404]})
-def one_node(request: Request, node_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> dict[str, Any]:
-    store.node(node_id)
-    body = _report(request, store, as_of=as_of, explain=True)
-    body["findings"] = [f for f in body["findings"] if f["node_id"] == node_id]
-    body["assessments"] = [a for a in body["assessments"] if a["process_id"] == node_id]
-    return body
+def one_node(request: Request, node_id: str, store: StoreDep, _: Viewer, as_of: AsOf = None) -> Response:
+    return report_response(request, store, as_of=as_of, node=node_id, explain=True)
 
 
 @router.post("/what-if", response_model=WhatIfOut, summary="What if sources were withdrawn or their opinions changed?",

@@ -12,6 +12,7 @@ from graphmodel.store.records import NAME_MAX
 from viz import assets, heatmap, pages, urls
 
 from ..auth import Role
+from ..bodies import Body
 from ..costly import Costly
 from ..deps import Area, AsOf, Editor, Public, StoreDep, Viewer
 from ..problems import RESPONSES, area_resource
@@ -40,10 +41,21 @@ def home(_: Public) -> RedirectResponse:
 
 @router.get(urls.dashboard_url(), summary="Coverage per area, counts per rule, findings and the heat map",
             description="With a snapshot taken, each area, process and action shows its direction of travel since it.")
-def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, since: SinceSnapshot = None) -> str:
-    g, report = _analysed(request, store, as_of)
-    return pages.dashboard_page(g, report, asset_base=urls.ASSET_BASE,
-                                changes=travel_for(request, store, since, as_of))
+def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, since: SinceSnapshot = None) -> Response:
+    # Rendered once per store version, date and set of snapshots, like the gap report it shows (see
+    # api.bodies): taking or deleting a snapshot leaves the version as it was but changes the travel.
+    policy = policy_for(request)
+    as_of = as_of or dt.date.today()
+    version = store.version()
+    key = None if version is None else ("dashboard", version, as_of, since, tuple(store.list_snapshots()),
+                                        policy.model_dump_json() if policy else None)
+
+    def make() -> Body:
+        g, report = _analysed(request, store, as_of)
+        page = pages.dashboard_page(g, report, asset_base=urls.ASSET_BASE, changes=travel_for(request, store, since, as_of))
+        return Body(page.encode(), "text/html; charset=utf-8")
+
+    return request.app.state.reports.bodies.get(key, make).response(request)
 
 
 @router.get(urls.map_url(), summary="The whole map")
