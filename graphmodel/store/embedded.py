@@ -415,7 +415,7 @@ class _Tx:
         self._g.clear()
         return False
 
-    def apply(self, batch: Batch, progress: Progress) -> None:
+    def apply(self, batch: Batch, stored: Mapping[str, str], progress: Progress) -> None:
         g, done, total = self._g, 0, len(batch.nodes) + len(batch.edges)
         for chunk in iter_chunks(batch.nodes):
             for n in chunk:

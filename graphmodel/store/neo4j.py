@@ -143,6 +143,16 @@ def _native(value: Any) -> Any:
     return value
 
 
+# The kinds of the given ids that exist, as two columns (one row): a load asks for tens of
+# thousands at once, and a record per id would cost more to decode than the look-ups.
+KINDS = (f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
+         f"RETURN collect(n.id) AS ids, collect([l IN labels(n) WHERE l <> '{ENTITY}'][0]) AS kinds")
+
+
+def _kinds(columns: Mapping[str, list[str]]) -> dict[str, str]:
+    return dict(zip(columns["ids"], columns["kinds"], strict=True))
+
+
 def _kind(labels: Iterable[str]) -> str:
     return next(label for label in labels if label in _KINDS)
 
@@ -407,9 +417,7 @@ class Neo4jStore(Store):
 
     # -- reads --------------------------------------------------------------
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
-        rows = self.read(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN n.id AS id, labels(n) AS labels",
-                         ids=list(ids))
-        return {r["id"]: _kind(r["labels"]) for r in rows}
+        return _kinds(self.read_columns(KINDS, ids=list(ids)))
 
     def get_node(self, node_id: str) -> Node | None:
         rows = self.read(f"MATCH (n:{ENTITY} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS props",
@@ -493,9 +501,8 @@ class _Tx:
         self.run = tx.run  # for the panel cycle's own statements
 
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
-        result = self._tx.run(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN n.id AS id, labels(n) AS labels",
-                              ids=list(ids))
-        return {r["id"]: _kind(r["labels"]) for r in result}
+        record = self._tx.run(KINDS, ids=list(ids)).single(strict=True)
+        return _kinds(dict(zip(record.keys(), record.values(), strict=True)))
 
     def nodes(self, ids: Iterable[str]) -> dict[str, Node]:
         result = self._tx.run(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
@@ -516,21 +523,33 @@ class _Tx:
         result = self._tx.run(f"MATCH (n:{ENTITY}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS n", n=BATCH_SIZE)
         return bool(result.single(strict=True)["n"])
 
-    def apply(self, batch: Batch, progress: Progress) -> None:
+    def apply(self, batch: Batch, stored: Mapping[str, str], progress: Progress) -> None:
+        """New nodes are created, stored ones updated; links at a new node (which can have none
+        yet) are created, links between stored nodes merged. Creating skips the look-up and lock a
+        merge takes for every row, which is most of a fresh load's time; the kinds were read in this
+        transaction, and the uniqueness constraints refuse an id another writer took meanwhile."""
         done, total = 0, len(batch.nodes) + len(batch.edges)
+
+        def run(query: str, rows: list[dict[str, Any]]) -> None:
+            nonlocal done
+            for chunk in iter_chunks(rows):
+                self._tx.run(query, rows=chunk).consume()
+                done += len(chunk)
+                progress(done, total)
+
         for kind, nodes in batch.nodes_by_kind().items():
             label = SCHEMA.node(kind).name
-            # SET n = props replaces every property, so a field cleared in the source is cleared here.
-            query = f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) SET n = row SET n:{label}"
-            for chunk in iter_chunks(nodes):
-                self._tx.run(query, rows=[n.properties() for n in chunk]).consume()
-                done += len(chunk)
-                progress(done, total)
+            # SET n = row replaces every property, so a field cleared in the source is cleared here.
+            run(f"UNWIND $rows AS row CREATE (n:{ENTITY}:{label}) SET n = row",
+                [n.properties() for n in nodes if n.id not in stored])
+            run(f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET n = row",
+                [n.properties() for n in nodes if n.id in stored])
         for rel, edges in batch.edges_by_rel().items():
             rel_type = SCHEMA.edge(rel).name
-            query = (f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) MATCH (b:{ENTITY} {{id: row.t}}) "
-                     f"MERGE (a)-[r:{rel_type}]->(b) SET r.note = row.note")
-            for chunk in iter_chunks(edges):
-                self._tx.run(query, rows=[{"s": e.source, "t": e.target, "note": e.note} for e in chunk]).consume()
-                done += len(chunk)
-                progress(done, total)
+            ends = f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) MATCH (b:{ENTITY} {{id: row.t}}) "
+            run(ends + f"CREATE (a)-[r:{rel_type}]->(b) SET r.note = row.note",
+                [{"s": e.source, "t": e.target, "note": e.note} for e in edges
+                 if e.source not in stored or e.target not in stored])
+            run(ends + f"MERGE (a)-[r:{rel_type}]->(b) SET r.note = row.note",
+                [{"s": e.source, "t": e.target, "note": e.note} for e in edges
+                 if e.source in stored and e.target in stored])
