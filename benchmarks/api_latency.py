@@ -40,8 +40,8 @@ class Load:
 
     def duration(self, single_s: float) -> int:
         """Long enough for every connection to complete about two requests, so the percentiles
-        rest on more than a handful of samples even when one report takes seconds (reports are
-        computed in Python, so the server works through concurrent ones about one at a time)."""
+        rest on more than a handful of samples even when one answer takes seconds (`single_s`: a
+        request after the first, which made the answer the later ones reuse)."""
         return int(min(self.max_seconds, max(self.seconds, 2 * single_s * self.connections)))
 
 
@@ -128,7 +128,9 @@ def measure(store_env: dict[str, str], probes: list[Probe], load: Load = Load())
                 etag = etag or tag
                 if status not in (200, 304):
                     raise ApiBenchError(f"GET {probe.path} answered {status}")
-                seconds = load.duration(single)
+                start = time.perf_counter()
+                _get(base + probe.path, load.timeout_s, headers)  # the load's duration follows a second one
+                seconds = load.duration(time.perf_counter() - start)
                 script = _script(Path(tmp), probe.name, headers)
                 run = subprocess.run(
                     [wrk, f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s",

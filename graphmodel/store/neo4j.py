@@ -321,7 +321,9 @@ class Neo4jStore(Store):
         then the work, then its audit record; committed only if all succeed and the caller is still
         waiting."""
         self._ensure_schema()
-        with self._guard(), self._driver.session(database=self.database) as session, \
+        # With the reads' bookmark manager, a read after this write waits for it on a cluster's secondary.
+        bookmarks = self._driver.execute_query_bookmark_manager
+        with self._guard(), self._driver.session(database=self.database, bookmark_manager=bookmarks) as session, \
                 session.begin_transaction(timeout=timeout) as tx:
             seq = tx.run(NEXT, bump=int(bump)).single(strict=True)["seq"]
             result = work(_Tx(tx))
