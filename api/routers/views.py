@@ -41,7 +41,8 @@ def home(_: Public) -> RedirectResponse:
 
 @router.get(urls.dashboard_url(), summary="Coverage per area, counts per rule, findings and the heat map",
             description="With a snapshot taken, each area, process and action shows its direction of travel since it.")
-def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, since: SinceSnapshot = None) -> Response:
+def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None,
+              since: SinceSnapshot = None) -> Response:
     # Rendered once per store version, date and set of snapshots, like the gap report it shows (see
     # api.bodies): taking or deleting a snapshot leaves the version as it was but changes the travel.
     policy = policy_for(request)
@@ -52,7 +53,8 @@ def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, 
 
     def make() -> Body:
         g, report = _analysed(request, store, as_of)
-        page = pages.dashboard_page(g, report, asset_base=urls.ASSET_BASE, changes=travel_for(request, store, since, as_of))
+        page = pages.dashboard_page(g, report, asset_base=urls.ASSET_BASE,
+                                    changes=travel_for(request, store, since, as_of))
         return Body(page.encode(), "text/html; charset=utf-8")
 
     return request.app.state.reports.bodies.get(key, make).response(request)
