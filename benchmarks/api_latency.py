@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .memory import process_peak_mb
+from .memory import process_cpu_seconds, process_peak_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).with_name("wrk_report.lua")
@@ -122,9 +122,10 @@ def measure(store_env: dict[str, str], probes: list[Probe], load: Load = Load())
                 headers = dict(probe.headers)
                 if probe.if_none_match:
                     headers["If-None-Match"] = etag
-                start = time.perf_counter()
+                cpu, start = process_cpu_seconds(proc.pid), time.perf_counter()
                 status, size, tag = _get(base + probe.path, load.timeout_s, headers)
                 single = time.perf_counter() - start
+                cpu_after = process_cpu_seconds(proc.pid)
                 etag = etag or tag
                 if status not in (200, 304):
                     raise ApiBenchError(f"GET {probe.path} answered {status}")
@@ -140,7 +141,9 @@ def measure(store_env: dict[str, str], probes: list[Probe], load: Load = Load())
                     raise ApiBenchError(f"wrk failed ({run.returncode}): {run.stderr.strip()}")
                 result = parse_wrk(run.stdout)
                 result.update(path=probe.path, headers=headers, status=status,
-                              single_request_ms=round(single * 1000, 1), response_bytes=size, threads=load.threads,
+                              single_request_ms=round(single * 1000, 1),
+                              single_request_cpu_ms=round(1000 * (cpu_after - cpu), 1) if cpu and cpu_after else None,
+                              response_bytes=size, threads=load.threads,
                               connections=load.connections, duration_s=seconds, tool="wrk")
                 results[probe.name] = result
             peak = process_peak_mb(proc.pid)

@@ -106,14 +106,21 @@ def gap_report(store: Store, repeats: int) -> tuple[dict[str, Any], Report]:
     """`analyse` over the whole map, `repeats` times: the median is the figure; the first, made
     just after the load (facts not yet kept for this version of the map, and on Neo4j the query
     plans new), is shown too. Then one serialisation of the report as the API sends it."""
-    runs = [_timed(lambda: analyse(store, as_of=AS_OF)) for _ in range(max(repeats, 1))]
+    cpu = time.process_time()
+    runs = [_timed(lambda: analyse(store, as_of=AS_OF))]
+    first_cpu = time.process_time() - cpu
+    runs += [_timed(lambda: analyse(store, as_of=AS_OF)) for _ in range(max(repeats, 1) - 1)]
     times = [seconds for seconds, _, _ in runs]
     report = runs[-1][1]
     peak = max((p for _, _, p in runs), key=lambda p: p.peak_mb)
+    cpu = time.process_time()
     serialise, body, _ = _timed(lambda: json_bytes(report_json(report)))
+    serialise_cpu = time.process_time() - cpu
     return {"seconds": round(statistics.median(times), 4), "first_seconds": round(times[0], 4), "repeats": repeats,
             "findings": len(report.findings), "assessments": len(report.assessments),
             "serialise_seconds": round(serialise, 4), "json_mb": round(len(body) / 2 ** 20, 2),
+            # CPU time, for comparing with the API server's first request on a machine others share
+            "first_cpu_seconds": round(first_cpu, 4), "serialise_cpu_seconds": round(serialise_cpu, 4),
             **peak.as_dict()}, report
 
 
@@ -142,21 +149,22 @@ def gap_scoped(fresh: Callable[[], Store], report: Report, nodes: list[Node]) ->
             node_times = [_timed(lambda: analyse(store, as_of=AS_OF, node=i))[0] for i in sample]  # noqa: B023
     finally:
         store.close()
-    per_process = {area: seconds / counts[area] for area, seconds in areas.items()}
-    whole_per_process = whole / len(report.assessments)
     node_s = statistics.median(node_times)
     return {"whole_seconds": round(whole, 4), "whole_peak_mb": whole_peak.peak_mb,
             "area_seconds": {a: round(s, 4) for a, s in areas.items()}, "area_processes": counts,
             "area_median_seconds": round(statistics.median(areas.values()), 4),
-            "area_cost_ratio": round(max(per_process.values()) / whole_per_process, 2),
+            "areas_total_seconds": round(sum(areas.values()), 4),
+            "area_cost_ratio": round(sum(areas.values()) / whole, 2),
             "node_median_seconds": round(node_s, 5), "nodes_timed": len(node_times),
             "node_ratio": round(whole / node_s, 1) if node_s else None, **peak.as_dict()}
 
 
 def reporting_tangle(fresh: Callable[[], Store], m: SyntheticMap, size: int = 3000) -> dict[str, Any]:
-    """A national map with a {size}-meeting REPORTS_TO ring that reaches no panel and a {size}-long
-    chain up to a panel added, every tenth source also reporting into them: the whole report on a
-    store that has kept no facts, against the same without them (the baseline, same run)."""
+    """The map with a {size}-meeting REPORTS_TO ring that reaches no panel and a {size}-long chain
+    up to a panel added, every tenth source also reporting into the ring and ten into the foot of
+    the chain: the whole report on a store that has kept no facts, against the same without them
+    (the baseline, same run). (Sources on the chain's route are named in full in their reporting
+    words, so only a few are put there: the words, not the finding of routes, would be measured.)"""
     baseline_store = fresh()
     try:
         baseline, _, _ = _timed(lambda: analyse(baseline_store, as_of=AS_OF))
@@ -168,8 +176,8 @@ def reporting_tangle(fresh: Callable[[], Store], m: SyntheticMap, size: int = 30
     links = [Edge(source=f"RING-{i}", rel="REPORTS_TO", target=f"RING-{(i + 1) % size}") for i in range(size)]
     links += [Edge(source=f"CHAIN-{i}", rel="REPORTS_TO", target=f"CHAIN-{i + 1}") for i in range(size - 1)]
     sources = [n.id for n in m.nodes if n.kind == "AssuranceSource"][::10]
-    links += [Edge(source=s, rel="REPORTS_TO", target=f"RING-{i % size}" if i % 2 else f"CHAIN-{i % size}")
-              for i, s in enumerate(sources)]
+    links += [Edge(source=s, rel="REPORTS_TO", target=f"RING-{i % size}") for i, s in enumerate(sources)]
+    links += [Edge(source=s, rel="REPORTS_TO", target="CHAIN-0") for s in sources[1::max(1, len(sources) // 10)]]
     tangled_store = fresh()
     try:
         tangled_store.upsert(ring + chain, links)

@@ -75,7 +75,7 @@ STORE_TARGETS = (
            _named("stress", "neo4j"), "s"),
     Target("gap report >= 50x the per-process (N+1) baseline (Neo4j)", "gaps.ratio", 50, True, _big("neo4j"), "x"),
     # Narrow questions and the reporting tangle
-    Target("an area's report costs per process <= 1.5x the whole map's", "scoped.area_cost_ratio", 1.5, False,
+    Target("every area's report in turn costs <= 1.5x the whole map's once", "scoped.area_cost_ratio", 1.5, False,
            _named("national"), "x"),
     Target("one node's report >= 50x cheaper than the whole map's", "scoped.node_ratio", 50, True,
            _named("national"), "x"),
@@ -85,7 +85,8 @@ STORE_TARGETS = (
     Target("GET /gaps unchanged, p50 < 50 ms under 8 connections", "api.p50_ms", 50, False, _named("national"), "ms"),
     Target("GET /gaps unchanged, compressed, p50 < 50 ms under 8 connections", "api_gaps_compressed.p50_ms", 50,
            False, _named("national"), "ms"),
-    Target("first GET /gaps <= the report plus one serialisation", "api.first_vs_report", 1.0, False,
+    # CPU time against CPU time; the 10% allows for the bytes' hash (the ETag) and measurement.
+    Target("first GET /gaps <= the report plus one serialisation (CPU, +10%)", "api.first_vs_report", 1.1, False,
            _named("national"), "x"),
     Target("dashboard of a national map, p50 < 1 s", "api_dashboard.p50_ms", 1000, False, _named("national"), "ms"),
     # Scale

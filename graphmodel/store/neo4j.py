@@ -549,7 +549,7 @@ class _Tx:
         for rel, edges in batch.edges_by_rel().items():
             rel_type = SCHEMA.edge(rel).name
             ends = f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) MATCH (b:{ENTITY} {{id: row.t}}) "
-            run(ends + f"CREATE (a)-[r:{rel_type}]->(b) SET r.note = row.note",
+            run(ends + f"CREATE (a)-[:{rel_type} {{note: row.note}}]->(b)",  # a null note sets nothing
                 [{"s": e.source, "t": e.target, "note": e.note} for e in edges
                  if e.source not in stored or e.target not in stored])
             run(ends + f"MERGE (a)-[r:{rel_type}]->(b) SET r.note = row.note",
