@@ -37,10 +37,10 @@ from .memory import process_peak_mb
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.json"
 STORES = ("embedded", "neo4j")
 STEPS = ("naive", "file", "nplus1", "pages", "scoped", "tangle", "api", "views")  # the steps --skip can leave out
-# Scoped reports, the reporting tangle and the API are measured at every size but stress, where
-# the embedded store's reloads of its file for each fresh store object (and the API server's)
-# would take minutes; the stress size is for loading and the full report.
-NOT_AT_STRESS = ("scoped", "tangle", "api")
+# Pages, scoped reports, the reporting tangle and the API are measured at every size but stress,
+# where the embedded store's reloads of its file for each fresh store object (and the API
+# server's) would take minutes; the stress size is for loading and the full report.
+NOT_AT_STRESS = ("pages", "scoped", "tangle", "api")
 Say = Callable[[str], None]
 
 
@@ -184,10 +184,10 @@ def measure_store(m: Any, size: str, store: Store, opts: Options, work: Path, en
             doing("gaps_naive", f"per-process (N+1) baseline on {opts.nplus1_processes} processes")
             run["gaps_naive"] = steps.gap_naive(m, store, opts.nplus1_processes, report, opts.seed)
             run["gaps"]["ratio"] = _ratio(run["gaps_naive"]["seconds"], run["gaps"]["seconds"])
-        if store.backend == "embedded" and "pages" not in opts.skip:
+        skip = opts.skip | (set(NOT_AT_STRESS) if size == "stress" else set())
+        if store.backend == "embedded" and "pages" not in skip:
             doing("pages", "building the whole map, an area opened in it and the dashboard as served")
             run["pages"] = steps.pages(store, report)
-        skip = opts.skip | (set(NOT_AT_STRESS) if size == "stress" else set())
         if "scoped" not in skip:
             doing("scoped", "one area's and one node's reports")
             run["scoped"] = steps.gap_scoped(fresh, report, m.nodes)

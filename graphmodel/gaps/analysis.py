@@ -108,13 +108,15 @@ class SourceScores:
         self.ctx, self.routes = ctx, routes
         self._done: dict[str, SourceScore] = {}
 
-    def __getitem__(self, s: SourceFact) -> SourceScore:
-        found = self._done.get(s.id)
-        if found is None:
-            p, recency = self.ctx.policy, self.ctx.recency(s)
-            found = self._done[s.id] = SourceScore(
-                s.id, s.name, s.line, s.opinion, p.line_weights[s.line], p.opinion_factors[s.opinion], recency,
-                p.recency_factors[recency], s.last_assured, s.frequency, self.routes.text(s.meetings))
+    def of(self, sources: Iterable[SourceFact]) -> tuple[SourceScore, ...]:
+        done = self._done
+        return tuple([done.get(s.id) or self._score(s) for s in sources])
+
+    def _score(self, s: SourceFact) -> SourceScore:
+        p, recency = self.ctx.policy, self.ctx.recency(s)
+        found = self._done[s.id] = SourceScore(
+            s.id, s.name, s.line, s.opinion, p.line_weights[s.line], p.opinion_factors[s.opinion], recency,
+            p.recency_factors[recency], s.last_assured, s.frequency, self.routes.text(s.meetings))
         return found
 
 
@@ -124,8 +126,9 @@ _WORST_FIRST = tuple(Status)  # uncovered, weak, adequate
 def assess(process: ProcessFact, holding: Sequence[Rule], scores: SourceScores) -> Assessment:
     """The worst class any holding rule gives (adequate when none holds); score = 1 - prod(1 - line x
     opinion x recency) over its sources. `holding` comes in the rules' standard order."""
-    contributions = tuple(scores[s] for s in process.sources)
-    score = 1.0 - math.prod(1.0 - c.value for c in contributions) if contributions else 0.0
-    status = min((r.classifies for r in holding if r.classifies), key=_WORST_FIRST.index, default=Status.ADEQUATE)
+    contributions = scores.of(process.sources)
+    score = 1.0 - math.prod([1.0 - c.value for c in contributions]) if contributions else 0.0
+    status = min((r.classifies for r in holding if r.classifies), key=_WORST_FIRST.index) if holding \
+        else Status.ADEQUATE
     return Assessment(process.id, process.name, process.area, status, score, tuple(r.id for r in holding),
                       contributions)
