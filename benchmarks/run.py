@@ -112,8 +112,7 @@ def open_stores(opts: Options, work: Path, say: Say) -> Iterator[tuple[dict[str,
 
                 say(f"starting a Neo4j server for this run (heap {opts.neo4j_heap}, page cache "
                     f"{opts.neo4j_pagecache}) ...")
-                os.environ.setdefault(HEAP_ENV, opts.neo4j_heap)
-                os.environ.setdefault(PAGECACHE_ENV, opts.neo4j_pagecache)
+                os.environ[HEAP_ENV], os.environ[PAGECACHE_ENV] = opts.neo4j_heap, opts.neo4j_pagecache
                 server = start_server()
                 stack.callback(server.stop)
                 uri, user, password = server.uri, server.user, server.password
@@ -404,6 +403,10 @@ def _parser() -> argparse.ArgumentParser:
                         + ", ".join(f"{k} {v or 'the whole map in one'}" for k, v in SLICE_ROWS.items()))
     p.add_argument("--api-seconds", type=int, default=None,
                    help="how long wrk loads the API at least (default 10, 2 with --quick)")
+    p.add_argument("--neo4j-heap", default=Options.neo4j_heap,
+                   help="heap of the Neo4j server started for the run (default %(default)s)")
+    p.add_argument("--neo4j-pagecache", default=Options.neo4j_pagecache,
+                   help="page cache of the Neo4j server started for the run (default %(default)s)")
     p.add_argument("--skip", default="", help=f"comma-separated steps to leave out: {', '.join(STEPS)}")
     return p
 
@@ -424,7 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     opts = Options(sizes=_list(args.sizes), stores=_list(args.stores), quick=args.quick, seed=args.seed,
                    out=args.out, neo4j_uri=args.neo4j_uri, neo4j_user=os.environ.get("NEO4J_USER", "neo4j"),
                    neo4j_password=os.environ.get("NEO4J_PASSWORD"), clear_neo4j=args.clear_neo4j,
-                   slice_rows=args.slice_rows, skip=skip, api_seconds=args.api_seconds)
+                   slice_rows=args.slice_rows, skip=skip, api_seconds=args.api_seconds,
+                   neo4j_heap=args.neo4j_heap, neo4j_pagecache=args.neo4j_pagecache)
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     try:
         results = run(opts, say)
