@@ -75,7 +75,7 @@ class Options:
 
     @property
     def repeats(self) -> int:
-        return 1 if self.quick else 3
+        return 1 if self.quick else 5
 
     @property
     def api_load(self) -> api_latency.Load:

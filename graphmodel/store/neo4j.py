@@ -90,7 +90,8 @@ def _returning(var: str, fields: Iterable[str]) -> str:
 
 def constraint_statements() -> list[str]:
     """Uniqueness of ids across the graph and per kind, derived from the schema, and of the
-    bookkeeping nodes (so concurrent first writes cannot make two)."""
+    bookkeeping nodes (so concurrent first writes cannot make two); and an index on processes'
+    area, so one area's gap report reads that area's processes alone."""
     stmts = [f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.{KEY} IS UNIQUE"]
     stmts += [f"CREATE CONSTRAINT {k.lower()}_id IF NOT EXISTS FOR (n:{k}) REQUIRE n.{KEY} IS UNIQUE"
               for k in SCHEMA.node_names]
@@ -99,6 +100,7 @@ def constraint_statements() -> list[str]:
               "REQUIRE (a.rule, a.node_id) IS UNIQUE"]
     stmts += [f"CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:{META}) REQUIRE m.key IS UNIQUE",
               f"CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:{AUDIT}) REQUIRE a.seq IS UNIQUE"]
+    stmts.append(f"CREATE INDEX process_area IF NOT EXISTS FOR (n:{SCHEMA.node('Process').name}) ON (n.area)")
     return stmts
 
 

@@ -16,6 +16,7 @@ from ..gaps.reporting import Routes
 from ..gaps.stored import AS_STORED, StoredProcesses, stored_source
 from ..models import Node
 from ..schema import SCHEMA
+from ..values import same_area
 from .base import node_from_props
 from .neo4j import ENTITY
 
@@ -31,7 +32,7 @@ _REPORTS_TO = SCHEMA.edge("REPORTS_TO").name
 # Where the processes of each scope are found.
 _SCOPES = {
     "map": f"MATCH (p:{_PROCESS.name})",
-    "area": f"MATCH (p:{_PROCESS.name}) WHERE toLower(p.area) = $area",
+    "area": f"MATCH (p:{_PROCESS.name}) WHERE p.area IN $spellings",  # the area as stored, through its index
     "Process": f"MATCH (p:{_PROCESS.name} {{id: $node}})",
     "AssuranceSource": f"MATCH (:{_SOURCE.name} {{id: $node}})-[:{_ASSURES}]->(p:{_PROCESS.name})",
 }
@@ -103,9 +104,9 @@ class _Reader:
         self.store = store
         self.dates = _Dates()
 
-    def processes(self, scope: str, ctx: Context, source: Callable[..., SourceFact]) -> list[ProcessFact]:
-        c = self.store.read_columns(_processes_query(scope), area=ctx.area.lower() if ctx.area else None,
-                                    node=ctx.node)
+    def processes(self, scope: str, ctx: Context, source: Callable[..., SourceFact],
+                  spellings: Sequence[str] = ()) -> list[ProcessFact]:
+        c = self.store.read_columns(_processes_query(scope), spellings=list(spellings), node=ctx.node)
         withdrawn, date = ctx.overlay.withdraw, self.dates
         sources = {sid: source(sid, name, line, opinion, date(assured), frequency, tuple(sorted(meetings)))
                    for sid, name, line, opinion, assured, frequency, meetings in zip(
@@ -168,6 +169,11 @@ class CypherMap:
     def has_stored(self) -> bool:
         return "stored" in self.__dict__  # built (the cached property above has run)
 
+    @cached_property
+    def areas(self) -> list[str]:
+        """The areas as stored (read from the index on processes' area)."""
+        return sorted(self.read.store.read_columns(AREAS)["areas"])
+
     def nodes(self, kind: str) -> list[Node]:
         found = self._nodes.get(kind)
         if found is None:
@@ -223,7 +229,7 @@ class CypherFacts:
         return self.shared.routes
 
     def areas(self) -> list[str]:
-        return sorted(self.shared.read.store.read_columns(AREAS)["areas"])
+        return self.shared.areas
 
     # -- reading --------------------------------------------------------------------------
     @cached_property
@@ -239,7 +245,8 @@ class CypherFacts:
         scope = ("area" if ctx.node is None else self._node_kind or "")
         if scope not in _SCOPES:
             return []
-        return shared.read.processes(scope, ctx, partial(as_it_stood, ctx=ctx))
+        spellings = [a for a in shared.areas if same_area(a, ctx.area)] if scope == "area" else []
+        return shared.read.processes(scope, ctx, partial(as_it_stood, ctx=ctx), spellings)
 
     def _linked(self, node_id: str, rel: str, incoming: bool) -> Iterable[str]:
         """From the version's links when the scope is the whole map or an area; for one node, read
