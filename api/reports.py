@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from graphmodel.cycle import snapshots
 from graphmodel.cycle.snapshots import MapState
 from graphmodel.gaps import Policy, Report, analyse
+from graphmodel.gaps.analysis import collector_paused
 from graphmodel.gaps.render import report_json
 from graphmodel.store import Store
 from graphmodel.values import DATE_FORM
@@ -228,9 +229,15 @@ def report_response(request: Request, store: Store, *, as_of: dt.date | None = N
 
     def make() -> Body:
         report = cache.report(store, as_of=as_of, policy=chosen, rules=rules, area=area, node=node, version=version)
-        return Body(json_bytes(report_json(report, explain)), "application/json")
+        return Body(report_bytes(report, explain), "application/json")
 
     return cache.bodies.get(key, make).response(request)
+
+
+def report_bytes(report: Report, explain: bool = False) -> bytes:
+    """A report's JSON, as GET /gaps sends it."""
+    with collector_paused():
+        return json_bytes(report_json(report, explain))
 
 
 def json_bytes(body: Any) -> bytes:

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from api.reports import json_bytes
+from api.reports import report_bytes
 from graphmodel.gaps import Policy, analyse
 from graphmodel.gaps.facts import INDEPENDENT_LINES, Context
 from graphmodel.gaps.model import Report
-from graphmodel.gaps.render import report_json
 from graphmodel.models import Edge, Node, node_from_dict
 from graphmodel.store import Direction, Store
 from graphmodel.store.embedded import EmbeddedStore
@@ -114,7 +113,7 @@ def gap_report(store: Store, repeats: int) -> tuple[dict[str, Any], Report]:
     report = runs[-1][1]
     peak = max((p for _, _, p in runs), key=lambda p: p.peak_mb)
     cpu = time.process_time()
-    serialise, body, _ = _timed(lambda: json_bytes(report_json(report)))
+    serialise, body, _ = _timed(lambda: report_bytes(report))
     serialise_cpu = time.process_time() - cpu
     return {"seconds": round(statistics.median(times), 4), "first_seconds": round(times[0], 4), "repeats": repeats,
             "findings": len(report.findings), "assessments": len(report.assessments),

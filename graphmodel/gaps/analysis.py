@@ -55,15 +55,16 @@ def analyse(store: Store, *, as_of: dt.date | None = None, policy: Policy | None
     if node is not None and not store.kinds([node]):
         raise NotFound(f"node {node!r}")
     ctx = Context(as_of or dt.date.today(), policy or Policy(), overlay or Overlay(), area, node)
-    with _collector_paused():
+    with collector_paused():
         report = _analyse(store.gap_facts(ctx), chosen, ctx)
     return judge(report, store.list_acceptances(), store_evidence(store))
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The analysis makes many small objects and no cycles; on a large map the cyclic collector's
-    passes over the whole store graph would otherwise cost as much as the analysis itself."""
+def collector_paused() -> Iterator[None]:
+    """For work that makes many small objects and no cycles (an analysis, a report's JSON): on a
+    large map the cyclic collector's passes over the whole store graph held in memory would
+    otherwise cost as much as the work itself."""
     enabled = gc.isenabled()
     gc.disable()
     try:
