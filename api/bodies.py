@@ -25,9 +25,11 @@ SMALLEST_WORTH_COMPRESSING = 1024
 class Body:
     """One representation's bytes, its strong ETag, and its compressed forms as they are asked for."""
 
-    def __init__(self, data: bytes, media_type: str):
+    def __init__(self, data: bytes, media_type: str, compressible: bool = True):
+        """`compressible`: False for formats that are compressed already (PNG, workbooks)."""
         self.data = data
         self.media_type = media_type
+        self.compressible = compressible
         self.tag = hashlib.blake2b(data, digest_size=16).hexdigest()
         self._coded: dict[str, bytes] = {}
         self._lock = threading.Lock()
@@ -35,6 +37,10 @@ class Body:
     def etag(self, coding: str | None) -> str:
         """Each coding is its own representation, so its own strong tag."""
         return f'"{self.tag}-{coding}"' if coding else f'"{self.tag}"'
+
+    @property
+    def size(self) -> int:
+        return len(self.data) + sum(map(len, self._coded.values()))
 
     def coded(self, coding: str | None) -> bytes:
         if coding is None:
@@ -55,9 +61,10 @@ class Body:
 
     def response(self, request: Request, headers: dict[str, str] | None = None) -> Response:
         coding = chosen_coding(request.headers.get("accept-encoding", "")) \
-            if len(self.data) >= SMALLEST_WORTH_COMPRESSING else None
-        sent = {"ETag": self.etag(coding), "Vary": "Accept-Encoding", "Cache-Control": "private, no-cache",
-                **(headers or {})}
+            if self.compressible and len(self.data) >= SMALLEST_WORTH_COMPRESSING else None
+        # Cache-Control stays the guard's no-store (the map is not to be kept on shared machines):
+        # the 304 serves clients that keep the ETag themselves, as programs polling the API do.
+        sent = {"ETag": self.etag(coding), "Vary": "Accept-Encoding", **(headers or {})}
         if self.matches(request.headers.get("if-none-match", "")):
             return Response(status_code=304, headers=sent)
         if coding:
@@ -87,10 +94,12 @@ def chosen_coding(accept_encoding: str) -> str | None:
 
 
 class Bodies:
-    """The last few bodies, by a key that names the store version and the question asked."""
+    """Bodies kept by a key that names the store version and the question asked, in at most
+    `cache_bytes` (their compressed forms counted too; least recently used first out): gap reports,
+    pages, exports and images alike."""
 
-    def __init__(self, size: int = 16):
-        self.size = size
+    def __init__(self, cache_bytes: int = 128 << 20):
+        self.cache_bytes = cache_bytes
         self._bodies: OrderedDict[Hashable, Body] = OrderedDict()
         self._making: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -111,16 +120,27 @@ class Bodies:
                 found = self._kept(key)
             if found is not None:
                 return found
-            body = make()
+            try:
+                body = make()
+            finally:
+                with self._lock:
+                    self._making.pop(key, None)
             with self._lock:
                 self._bodies[key] = body
-                self._making.pop(key, None)
-                while len(self._bodies) > self.size:
-                    self._bodies.popitem(last=False)
+                self._trim()
             return body
 
     def _kept(self, key: Hashable) -> Body | None:
         found = self._bodies.get(key)
         if found is not None:
             self._bodies.move_to_end(key)
+            self._trim()  # its compressed forms may have grown it since it was kept
         return found
+
+    def _trim(self) -> None:
+        size = sum(b.size for b in self._bodies.values())
+        while size > self.cache_bytes and len(self._bodies) > 1:
+            _, old = self._bodies.popitem(last=False)
+            size -= old.size
+        if size > self.cache_bytes:  # one body beyond the whole budget is not kept either
+            self._bodies.clear()

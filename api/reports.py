@@ -143,13 +143,13 @@ class ReportCache:
     the store reports the same version: a national report takes a large part of a second to
     compute and every page needs one, and panel members and analysts ask for the same ones."""
 
-    def __init__(self, size: int = 8):
+    def __init__(self, bodies: Bodies | None = None, size: int = 8):
         self.size = size
         self._reports: OrderedDict[tuple, Report] = OrderedDict()
         self._graph: tuple[object, nx.MultiDiGraph] | None = None
         self._snapshots: OrderedDict[tuple, MapState] = OrderedDict()
         self._lock = threading.Lock()
-        self.bodies = Bodies()
+        self.bodies = bodies if bodies is not None else Bodies()
 
     def snapshot(self, store: Store, name: str) -> MapState:
         """A snapshot, read once: they never change, so one read serves every later request (a

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.bodies import chosen_coding
+from api.bodies import Bodies, Body, chosen_coding
 from api.settings import Settings
 from tests.test_api_resources import AS_OF, demo_files
 
@@ -80,3 +80,50 @@ def test_one_nodes_report_counts_its_own_findings(client):
 ])
 def test_the_coding_chosen(header, coding):
     assert chosen_coding(header) == coding
+
+
+def test_taking_a_snapshot_changes_the_dashboard_though_not_the_map(client):
+    before = client.get("/dashboard", params={"as_of": AS_OF}, headers=IDENTITY)
+    assert "No snapshot yet" in before.text
+    assert client.post("/snapshots", json={"name": "JARAP March 2026", "as_of": AS_OF}).status_code == 201
+    after = client.get("/dashboard", params={"as_of": AS_OF},
+                       headers={**IDENTITY, "If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200 and "Since JARAP March 2026" in after.text
+
+
+@pytest.mark.parametrize(("path", "compressed"), [
+    ("/exports/graph.json", True), ("/exports/findings.csv", True), ("/exports/findings.xlsx", False),
+    ("/views/heatmap.svg", True), ("/views/heatmap.png", False),
+])
+def test_exports_and_images_are_kept_as_reports_are(client, path, compressed):
+    """One mechanism for every answer kept per store version: a strong ETag, 304, and compression
+    for formats that are not compressed already."""
+    first = client.get(path, params={"as_of": AS_OF}, headers={"Accept-Encoding": "br"})
+    assert first.status_code == 200 and first.headers["etag"].startswith('"')
+    assert ("content-encoding" in first.headers) == compressed
+    held = client.get(path, params={"as_of": AS_OF},
+                      headers={"Accept-Encoding": "br", "If-None-Match": first.headers["etag"]})
+    assert held.status_code == 304 and held.content == b""
+
+
+def test_kept_bodies_stay_within_their_budget_least_recently_used_out():
+    bodies = Bodies(cache_bytes=2500)
+    made: list[str] = []
+
+    def body(name: str) -> Body:
+        made.append(name)
+        return Body(name.encode() * 1000, "text/plain")
+
+    for name in ("a", "b", "a", "c", "a", "b"):
+        bodies.get(name, lambda n=name: body(n))  # type: ignore[misc]
+    assert made == ["a", "b", "c", "b"]  # c pushed b out, the least recently used; a was used since
+    bodies.get("ab", lambda: body("ab"))  # 2,000 bytes: kept, the others out
+    bodies.get("ab", lambda: body("ab"))
+    bodies.get("a", lambda: body("a"))
+    assert made[4:] == ["ab", "a"]
+    bodies.get("wxyz", lambda: body("wxyz"))  # beyond the whole budget: never kept
+    bodies.get("wxyz", lambda: body("wxyz"))
+    assert made.count("wxyz") == 2
+    bodies.get(None, lambda: body("n"))
+    bodies.get(None, lambda: body("n"))
+    assert made.count("n") == 2  # without a key (no store version) nothing is kept

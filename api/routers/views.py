@@ -137,9 +137,9 @@ def heatmap_image(request: Request, fmt: Literal["png", "svg"], store: StoreDep,
     g, report = _analysed(request, store, as_of)
     media, render = IMAGES[fmt]
     costly: Costly = request.app.state.costly  # drawn in turn, and kept while the map is the same
-    image = costly.bytes(store, ("heatmap", fmt, area, page, report.as_of),
-                         lambda: render(heatmap.heat_map(g, report, area, page)))
-    return Response(image, media_type=media)
+    return costly.body(store, ("heatmap", fmt, area, page, report.as_of),
+                       lambda: render(heatmap.heat_map(g, report, area, page)), media,
+                       compressible=fmt == "svg").response(request)
 
 
 @router.get(urls.ASSET_BASE + "/{name}", response_class=Response, include_in_schema=False)
