@@ -32,6 +32,7 @@ class Body:
         self.compressible = compressible
         self.tag = hashlib.blake2b(data, digest_size=16).hexdigest()
         self._coded: dict[str, bytes] = {}
+        self._coded_bytes = 0
         self._lock = threading.Lock()
 
     def etag(self, coding: str | None) -> str:
@@ -40,7 +41,7 @@ class Body:
 
     @property
     def size(self) -> int:
-        return len(self.data) + sum(map(len, self._coded.values()))
+        return len(self.data) + self._coded_bytes  # read without the lock: a compression may be under way
 
     def coded(self, coding: str | None) -> bytes:
         if coding is None:
@@ -49,6 +50,7 @@ class Body:
             found = self._coded.get(coding)
             if found is None:
                 found = self._coded[coding] = CODERS[coding](self.data)
+                self._coded_bytes += len(found)
         return found
 
     def matches(self, if_none_match: str) -> bool:
