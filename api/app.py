@@ -13,6 +13,7 @@ from graphmodel.store import Store, open_store
 
 from . import contract, docs, problems
 from .access import RouteTable
+from .bodies import Bodies
 from .costly import Costly
 from .guard import Guard, Limits
 from .reports import ReportCache
@@ -79,9 +80,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None,
     app.state.settings = settings
     app.state.keys = keys
     app.state.policy = Policy.load(settings.policy) if settings.policy else None  # a bad file stops the start
-    app.state.reports = ReportCache()
+    bodies = Bodies(cache_bytes=int(settings.cache_mb * 2**20))  # reports, pages, exports and images
+    app.state.reports = ReportCache(bodies)
     app.state.uploads = settings.upload_dir or default_root()
-    app.state.costly = Costly(settings.max_export_items, cache_bytes=int(settings.cache_mb * 2**20))
+    app.state.costly = Costly(settings.max_export_items, bodies)
     app.state.sessions = Sessions(sessions or MemorySessions(), settings.session_idle_minutes * 60,
                                   settings.session_hours * 3600)
     if store is not None:

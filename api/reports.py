@@ -16,12 +16,15 @@ from pydantic import BaseModel, Field, field_validator
 from graphmodel.cycle import snapshots
 from graphmodel.cycle.snapshots import MapState
 from graphmodel.gaps import Policy, Report, Severity, Status, analyse
+from graphmodel.gaps.analysis import collector_paused
 from graphmodel.gaps.policy import RECENCIES, map_keys
+from graphmodel.gaps.render import report_json
 from graphmodel.models import build_model
 from graphmodel.schema import LINES, OPINIONS
 from graphmodel.store import Store
 from graphmodel.values import DATE_FORM
 
+from .bodies import Bodies, Body
 from .deps import Date
 from .models import (
     CLOSED,
@@ -227,17 +230,21 @@ class WhatIfOut(BaseModel):
     areas: list[AreaChangeOut]
 
 
-class ReportCache:
-    """The last few gap reports, and the last exported graph, reused while the store reports the
-    same version: a national report takes about a second to compute and every page needs one, and
-    panel members and analysts ask for the same ones."""
+ASK = object()  # the store's version is to be asked for
 
-    def __init__(self, size: int = 8):
+
+class ReportCache:
+    """The last few gap reports, their response bodies, and the last exported graph, reused while
+    the store reports the same version: a national report takes a large part of a second to
+    compute and every page needs one, and panel members and analysts ask for the same ones."""
+
+    def __init__(self, bodies: Bodies | None = None, size: int = 8):
         self.size = size
         self._reports: OrderedDict[tuple, Report] = OrderedDict()
         self._graph: tuple[object, nx.MultiDiGraph] | None = None
         self._snapshots: OrderedDict[tuple, MapState] = OrderedDict()
         self._lock = threading.Lock()
+        self.bodies = bodies if bodies is not None else Bodies()
 
     def snapshot(self, store: Store, name: str) -> MapState:
         """A snapshot, read once: they never change, so one read serves every later request (a
@@ -276,15 +283,18 @@ class ReportCache:
         return g
 
     def report(self, store: Store, *, as_of: dt.date | None, policy: Policy | None,
-               rules: Iterable[str] | None = None, area: str | None = None) -> Report:
+               rules: Iterable[str] | None = None, area: str | None = None, node: str | None = None,
+               version: object = ASK) -> Report:
+        """`version`: the store's, when the caller has just asked it."""
         as_of = as_of or dt.date.today()
-        version = store.version()
-        key = (version, as_of, tuple(rules) if rules is not None else None, area,
+        if version is ASK:
+            version = store.version()
+        key = (version, as_of, tuple(rules) if rules is not None else None, area, node,
                policy.model_dump_json() if policy else None)
         with self._lock:
             found = self._reports.get(key) if version is not None else None
         if found is None:
-            found = analyse(store, as_of=as_of, policy=policy, rules=rules, area=area)
+            found = analyse(store, as_of=as_of, policy=policy, rules=rules, area=area, node=node)
             if version is not None:
                 with self._lock:
                     self._reports[key] = found
@@ -300,11 +310,39 @@ def report_for(request: Request, store: Store, *, as_of: dt.date | None = None, 
                                             area=area)
 
 
-def json_response(body: Any) -> Response:
+def report_response(request: Request, store: Store, *, as_of: dt.date | None = None,
+                    rules: list[str] | None = None, area: str | None = None, node: str | None = None,
+                    explain: bool = False, policy: dict[str, Any] | None = None) -> Response:
+    """A gap report as JSON, serialised once per store version and question (see api.bodies)."""
+    cache: ReportCache = request.app.state.reports
+    chosen = policy_for(request, policy)
+    as_of = as_of or dt.date.today()
+    version = store.version()
+    key = None if version is None else (
+        "gaps", version, as_of, tuple(rules) if rules is not None else None, area, node, explain,
+        chosen.model_dump_json() if chosen else None)
+
+    def make() -> Body:
+        report = cache.report(store, as_of=as_of, policy=chosen, rules=rules, area=area, node=node, version=version)
+        return Body(report_bytes(report, explain), "application/json")
+
+    return cache.bodies.get(key, make).response(request)
+
+
+def report_bytes(report: Report, explain: bool = False) -> bytes:
+    """A report's JSON, as GET /gaps sends it."""
+    with collector_paused():
+        return json_bytes(report_json(report, explain))
+
+
+def json_bytes(body: Any) -> bytes:
     """Large reports go out as JSON directly: they are built from typed objects already, and
     re-validating megabytes against the response model would cost more than computing them."""
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str),
-                    media_type="application/json")
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def json_response(body: Any) -> Response:
+    return Response(json_bytes(body), media_type="application/json")
 
 
 def policy_for(request: Request, given: dict[str, Any] | None = None) -> Policy | None:

@@ -37,7 +37,8 @@ class Settings(BaseSettings):
                                                                      "sign-in, used or not.")
     max_export_items: int = Field(300_000, ge=1, description="Nodes and links of the largest map exported whole "
                                                              "(GraphML, JSON, findings); larger is refused (422).")
-    cache_mb: float = Field(128.0, ge=0, description="Memory kept for exports and images of the map as it is.")
+    cache_mb: float = Field(128.0, ge=0, description="Memory kept for gap reports, pages, exports and images of "
+                                                 "the map as it is.")
     max_connections: int = Field(200, ge=1, description="Connections served at once; more are answered 503.")
     upload_dir: Path | None = Field(None, description="Where uploads are kept while they are read (default: a "
                                                      "folder in the system's temporary directory).")

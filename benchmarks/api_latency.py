@@ -2,6 +2,7 @@
 subprocess, loaded by `wrk` (a real HTTP load tool), percentiles from wrk's own histogram."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .memory import process_peak_mb
+from .memory import process_cpu_seconds, process_peak_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).with_name("wrk_report.lua")
@@ -39,8 +40,8 @@ class Load:
 
     def duration(self, single_s: float) -> int:
         """Long enough for every connection to complete about two requests, so the percentiles
-        rest on more than a handful of samples even when one report takes seconds (reports are
-        computed in Python, so the server works through concurrent ones about one at a time)."""
+        rest on more than a handful of samples even when one answer takes seconds (`single_s`: a
+        request after the first, which made the answer the later ones reuse)."""
         return int(min(self.max_seconds, max(self.seconds, 2 * single_s * self.connections)))
 
 
@@ -50,13 +51,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str, timeout: float) -> tuple[int, int]:
-    """Status and body size of one GET."""
+@dataclass(frozen=True)
+class Probe:
+    """One request put under load: a name for the results, a path, and the headers sent."""
+
+    name: str
+    path: str
+    headers: tuple[tuple[str, str], ...] = ()
+    if_none_match: bool = False  # send the ETag the first probe's answer carried
+
+
+def _get(url: str, timeout: float, headers: dict[str, str] | None = None) -> tuple[int, int, str]:
+    """Status, body size (as sent) and ETag of one GET."""
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return resp.status, len(resp.read())
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return resp.status, len(resp.read()), resp.headers.get("ETag", "")
     except urllib.error.HTTPError as exc:
-        return exc.code, 0
+        return exc.code, 0, ""
 
 
 def _wait_ready(proc: subprocess.Popen, base: str, deadline_s: float = 120) -> None:
@@ -85,8 +97,10 @@ def parse_wrk(output: str) -> dict[str, Any]:
             "requests_per_s": round(raw["requests"] / seconds, 2) if seconds else 0.0, "errors": errors}
 
 
-def measure(store_env: dict[str, str], path: str, load: Load = Load()) -> dict[str, Any]:
-    """Serve the app over the store named by `store_env` and put `path` under load."""
+def measure(store_env: dict[str, str], probes: list[Probe], load: Load = Load()) -> dict[str, dict[str, Any]]:
+    """Serve the app over the store named by `store_env` and put each probe's request under load,
+    one after the other, on one server: the first request of each is timed alone first (the
+    first of all is the one that computes the report)."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise ApiBenchError("wrk is not installed (Debian: apt-get install -y wrk)")
@@ -102,23 +116,40 @@ def measure(store_env: dict[str, str], path: str, load: Load = Load()) -> dict[s
                                     stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_ready(proc, base)
-            start = time.perf_counter()
-            status, size = _get(base + path, load.timeout_s)  # also warms the server up
-            single = time.perf_counter() - start
-            if status != 200:
-                raise ApiBenchError(f"GET {path} answered {status}")
-            seconds = load.duration(single)
-            run = subprocess.run(
-                [wrk, f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s",
-                 "--timeout", f"{load.timeout_s}s", "-s", str(LUA), base + path],
-                capture_output=True, text=True, timeout=seconds + load.timeout_s + 60)
-            if run.returncode != 0:
-                raise ApiBenchError(f"wrk failed ({run.returncode}): {run.stderr.strip()}")
-            result = parse_wrk(run.stdout)
-            result.update(path=path, single_request_ms=round(single * 1000, 1), response_bytes=size,
-                          threads=load.threads, connections=load.connections, duration_s=seconds,
-                          server_peak_mb=process_peak_mb(proc.pid), tool="wrk")
-            return result
+            results: dict[str, dict[str, Any]] = {}
+            etag = ""
+            for probe in probes:
+                headers = dict(probe.headers)
+                if probe.if_none_match:
+                    headers["If-None-Match"] = etag
+                cpu, start = process_cpu_seconds(proc.pid), time.perf_counter()
+                status, size, tag = _get(base + probe.path, load.timeout_s, headers)
+                single = time.perf_counter() - start
+                cpu_after = process_cpu_seconds(proc.pid)
+                etag = etag or tag
+                if status not in (200, 304):
+                    raise ApiBenchError(f"GET {probe.path} answered {status}")
+                start = time.perf_counter()
+                _get(base + probe.path, load.timeout_s, headers)  # the load's duration follows a second one
+                seconds = load.duration(time.perf_counter() - start)
+                script = _script(Path(tmp), probe.name, headers)
+                run = subprocess.run(
+                    [wrk, f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s",
+                     "--timeout", f"{load.timeout_s}s", "-s", str(script), base + probe.path],
+                    capture_output=True, text=True, timeout=seconds + load.timeout_s + 60)
+                if run.returncode != 0:
+                    raise ApiBenchError(f"wrk failed ({run.returncode}): {run.stderr.strip()}")
+                result = parse_wrk(run.stdout)
+                result.update(path=probe.path, headers=headers, status=status,
+                              single_request_ms=round(single * 1000, 1),
+                              single_request_cpu_ms=round(1000 * (cpu_after - cpu), 1) if cpu and cpu_after else None,
+                              response_bytes=size, threads=load.threads,
+                              connections=load.connections, duration_s=seconds, tool="wrk")
+                results[probe.name] = result
+            peak = process_peak_mb(proc.pid)
+            for result in results.values():
+                result["server_peak_mb"] = peak
+            return results
         except ApiBenchError as exc:
             raise ApiBenchError(f"{exc}\n{(Path(tmp) / 'server.log').read_text(errors='replace')[-2000:]}") from None
         finally:
@@ -128,3 +159,11 @@ def measure(store_env: dict[str, str], path: str, load: Load = Load()) -> dict[s
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def _script(folder: Path, name: str, headers: dict[str, str]) -> Path:
+    """wrk's Lua: the request headers, then the report printed when it is done."""
+    lines = [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    path = folder / f"{name}.lua"
+    path.write_text("\n".join([*lines, LUA.read_text()]), encoding="utf-8")
+    return path

@@ -5,6 +5,7 @@ are read the same way by pid. Where the reset is not allowed, the figure is the 
 peak so far (ru_maxrss), and `method` says so."""
 from __future__ import annotations
 
+import os
 import resource
 from dataclasses import dataclass
 
@@ -18,6 +19,16 @@ def _status_kb(pid: int | str, name: str) -> int | None:
     except (OSError, ValueError):
         pass
     return None
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far, from /proc; None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def process_peak_mb(pid: int) -> float | None:

@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from graphmodel.gaps import RULES, Context, GraphReader, Hit, Policy, Rule, Severity, Status, analyse, summarise
-from graphmodel.gaps.cypher import AREA, cypher
 from graphmodel.gaps.render import report_json, write_csv, write_table
 from graphmodel.models import edge_from_dict, node_from_dict
 
@@ -33,10 +32,6 @@ G11 = Rule(
     "G11", "Unowned process",
     "A key process with nobody named as its owner.",
     kind="Process", severity=Severity.LOW, classifies=Status.WEAK, by_area=True,
-    cypher=cypher(f"""
-MATCH (p:Process) WHERE {AREA} AND p.owner IS NULL
-RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area
-"""),
     check=_unowned,
     explain=lambda hit, ctx: ["nobody is named as its owner"],
 )
@@ -124,7 +119,7 @@ def test_the_api_offers_it(mapped, g11, tmp_path):
 
 
 def test_a_declaration_that_cannot_work_is_refused():
-    base = dict(title="t", description="d", severity=Severity.LOW, cypher="", check=_unowned,
+    base = dict(title="t", description="d", severity=Severity.LOW, check=_unowned,
                 explain=lambda hit, ctx: [])
     with pytest.raises(ValueError, match="unknown node kind 'Widget'"):
         Rule("G12", kind="Widget", **base)  # type: ignore[arg-type]
@@ -134,8 +129,6 @@ def test_a_declaration_that_cannot_work_is_refused():
         Rule("G12", kind="Process", classifies=Status.ADEQUATE, **base)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="letters and digits"):
         Rule("G 12", kind="Process", **base)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="not in the schema: Widget"):
-        cypher("MATCH (w:Widget) RETURN w.id AS id")
 
 
 def test_the_contract_lists_every_rule():

@@ -209,6 +209,9 @@ def test_g7_oversight_given_to_the_actions_that_deliver_a_commitment(store):
     assert found["P3"].reasons == ("no meeting oversees it and no source of assurance covers it, directly or "
                                    "through the actions that deliver it",)
     assert set(findings(store, "G7", overlay=Overlay(withdraw=frozenset({"S1"})))) == {"P2", "P3"}
+    for c in ("P1", "P2", "P3", "P4"):  # one commitment's own report reads its actions alone, and agrees
+        alone = analyse(store, as_of=AS_OF, node=c, rules=["G7"])
+        assert [f.node_id for f in alone.findings] == (["P3"] if c == "P3" else []), c
 
 
 def test_g7_quotes_a_placeholder_the_paper_gives_for_oversight(store):

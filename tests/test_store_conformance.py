@@ -84,6 +84,23 @@ def test_upsert_is_idempotent(store):
     assert snapshot(store) == before
 
 
+def test_one_write_of_new_and_stored_nodes_and_links_between_them(store):
+    """New nodes are created and stored ones updated; a link at a new node is new, and a link
+    between stored nodes is kept once, its note updated."""
+    small_map(store)
+    before = store.counts()
+    store.upsert([N("Process", {"id": "P9", "name": "Payroll", "area": "Finance"}),
+                  N("Process", {"id": "P2", "name": "Recruitment (revised)", "area": "People"})],
+                 [Edge(source="S1", rel="ASSURES", target="P9"), Edge(source="S2", rel="ASSURES", target="P9"),
+                  Edge(source="S1", rel="ASSURES", target="P1", note="again"),
+                  Edge(source="S2", rel="ASSURES", target="P2")])
+    after = store.counts()
+    assert after.nodes["Process"] == before.nodes["Process"] + 1
+    assert after.edges["ASSURES"] == before.edges["ASSURES"] + 2  # S1 -> P1 and S2 -> P2 were there
+    assert store.get_edge("S1", "ASSURES", "P1").note == "again" and store.node("P2").name == "Recruitment (revised)"
+    assert {nb.node.id for nb in store.neighbours("P9")} == {"S1", "S2"}
+
+
 def test_edges_are_unique_per_triple_and_notes_update(store):
     small_map(store)
     store.upsert(edges=[Edge(source="S2", rel="ASSURES", target="P1", note="sample of 20 files")])

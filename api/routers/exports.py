@@ -30,15 +30,13 @@ def _ids(rules: list[RuleId] | None) -> list[str] | None:
     return rules
 
 
-def _download(body: bytes, media_type: str, filename: str) -> Response:
-    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-def _costly(request: Request, store: Store, key: tuple[Any, ...], make: Callable[[], bytes]) -> bytes:
+def _export(request: Request, store: Store, key: tuple[Any, ...], make: Callable[[], bytes], media_type: str,
+            filename: str | None = None) -> Response:
     """An export within the budget, made in turn, kept while the map is the same (api.costly)."""
     costly: Costly = request.app.state.costly
     costly.check_size(store, "an export")
-    return costly.bytes(store, key, make)
+    body = costly.body(store, key, make, media_type, compressible=media_type != XLSX)
+    return body.response(request, {"Content-Disposition": f'attachment; filename="{filename}"'} if filename else None)
 
 
 @router.get("/graph.json", response_model=GraphOut, name="export_graph_json", summary="The whole graph as JSON")
@@ -50,7 +48,7 @@ def graph_json(request: Request, store: StoreDep, _: Analyst) -> Response:
             "edges": [d["edge"].model_dump() for *_, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3])]},
             ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
-    return Response(_costly(request, store, ("graph.json",), make), media_type="application/json")
+    return _export(request, store, ("graph.json",), make, "application/json")
 
 
 @router.get("/graph.graphml", response_class=Response, name="export_graph_graphml",
@@ -58,8 +56,8 @@ def graph_json(request: Request, store: StoreDep, _: Analyst) -> Response:
             responses={200: {"content": {"application/graphml+xml": TEXT}}})
 def graph_graphml(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None) -> Response:
     day = as_of or dt.date.today()
-    body = _costly(request, store, ("graph.graphml", day), lambda: _graphml(request, store, day))
-    return _download(body, "application/graphml+xml", f"assurance-map-{day}.graphml")
+    return _export(request, store, ("graph.graphml", day), lambda: _graphml(request, store, day),
+                   "application/graphml+xml", f"assurance-map-{day}.graphml")
 
 
 def _graphml(request: Request, store: Store, as_of: dt.date) -> bytes:
@@ -98,8 +96,8 @@ def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = No
         write_csv(report, out)
         return out.getvalue().encode("utf-8-sig")
 
-    body = _costly(request, store, ("findings.csv", report.as_of, tuple(rule or ()), area), make)
-    return _download(body, "text/csv; charset=utf-8", f"findings-{report.as_of}.csv")
+    return _export(request, store, ("findings.csv", report.as_of, tuple(rule or ()), area), make,
+                   "text/csv; charset=utf-8", f"findings-{report.as_of}.csv")
 
 
 @router.get("/findings.xlsx", response_class=Response, name="export_findings_xlsx",
@@ -108,5 +106,5 @@ def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = No
 def findings_xlsx(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
                   area: Area = None) -> Response:
     report = report_for(request, store, as_of=as_of, rules=_ids(rule), area=area)
-    body = _costly(request, store, ("findings.xlsx", report.as_of, tuple(rule or ()), area), lambda: xlsx_bytes(report))
-    return _download(body, XLSX, f"findings-{report.as_of}.xlsx")
+    return _export(request, store, ("findings.xlsx", report.as_of, tuple(rule or ()), area),
+                   lambda: xlsx_bytes(report), XLSX, f"findings-{report.as_of}.xlsx")

@@ -1,14 +1,10 @@
 """Gap queries: all rules, one rule, one area, one node's findings, and what-if."""
-import datetime as dt
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from graphmodel.gaps import RULES, Policy, what_if
-from graphmodel.gaps.render import report_json
-from graphmodel.store import Store
 from graphmodel.text import ID_RULES
 
 from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep, Viewer
@@ -20,32 +16,28 @@ from ..reports import (
     RuleOut,
     WhatIfOut,
     WhatIfQuery,
-    json_response,
     policy_for,
     policy_overrides,
-    report_for,
+    report_response,
 )
 
 router = APIRouter(prefix="/gaps", tags=["gaps"])
 Explain = Annotated[bool, Query(description="Include each score's arithmetic.")]
 
 
-def _report(request: Request, store: Store, *, as_of: dt.date | None = None, rules: Sequence[str] | None = None,
-            area: str | None = None, explain: bool = False, policy: dict[str, Any] | None = None) -> dict[str, Any]:
-    chosen = None if rules is None else list(rules)
-    return report_json(report_for(request, store, as_of=as_of, rules=chosen, area=area, policy=policy), explain)
-
-
-@router.get("", response_model=GapReportOut, name="list_gaps", summary="All findings, classes and scores")
+@router.get("", response_model=GapReportOut, name="list_gaps", summary="All findings, classes and scores",
+            description="Sent compressed when the client accepts it (br, gzip), with a strong ETag: "
+                        "If-None-Match with it answers 304 while the map and the question are unchanged.")
 def all_gaps(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, rule: RuleIds = None,
              area: Area = None, explain: Explain = False) -> Response:
-    return json_response(_report(request, store, as_of=as_of, rules=rule, area=area, explain=explain))
+    return report_response(request, store, as_of=as_of, rules=None if rule is None else list(rule), area=area,
+                           explain=explain)
 
 
 @router.post("", response_model=GapReportOut, name="gaps_under_policy", summary="Findings under a policy of your own")
 def gaps_with_policy(request: Request, query: GapQuery, store: StoreDep, _: Analyst) -> Response:
-    return json_response(_report(request, store, as_of=query.as_of, rules=query.rules, area=query.area,
-                                 explain=query.explain, policy=policy_overrides(query.policy)))
+    return report_response(request, store, as_of=query.as_of, rules=None if query.rules is None else list(query.rules),
+                           area=query.area, explain=query.explain, policy=policy_overrides(query.policy))
 
 
 @router.get("/rules", response_model=list[RuleOut], name="list_rules", summary="The rules, in plain words")
@@ -63,26 +55,22 @@ def policy(request: Request, _: Viewer) -> dict[str, Any]:
 @router.get("/rules/{rule_id}", response_model=GapReportOut, name="gaps_of_rule", summary="Findings of one rule")
 def one_rule(request: Request, rule_id: Annotated[RuleId, Path(description="The rule.")], store: StoreDep,
              _: Viewer, as_of: AsOf = None) -> Response:
-    return json_response(_report(request, store, as_of=as_of, rules=[rule_id]))
+    return report_response(request, store, as_of=as_of, rules=[rule_id])
 
 
 @router.get("/areas/{area}", response_model=GapReportOut, name="gaps_of_area",
             summary="Findings and classes for one area")
 def one_area(request: Request, area: Annotated[str, Path(min_length=1, description="The area (any case).")],
              store: StoreDep, _: Viewer, as_of: AsOf = None, explain: Explain = False) -> Response:
-    return json_response(_report(request, store, as_of=as_of, area=area, explain=explain))
+    return report_response(request, store, as_of=as_of, area=area, explain=explain)
 
 
 @router.get("/nodes/{node_id:path}", response_model=GapReportOut, name="gaps_of_node", summary="One node's findings",
-            description="The findings about one node, and its class and score when it is a Process, with the "
-                        "arithmetic behind the score.")
+            description="The findings about one node, and its class and score (explained) when it is a Process; "
+                        "the summary counts them. Only the facts about that node and what it touches are read.")
 def one_node(request: Request, node_id: Annotated[str, Path(**ID_LIMITS, description=f"The node's id. {ID_RULES}")],
              store: StoreDep, _: Viewer, as_of: AsOf = None) -> Response:
-    store.node(node_id)
-    body = _report(request, store, as_of=as_of, explain=True)
-    body["findings"] = [f for f in body["findings"] if f["node_id"] == node_id]
-    body["assessments"] = [a for a in body["assessments"] if a["process_id"] == node_id]
-    return json_response(body)
+    return report_response(request, store, as_of=as_of, node=node_id, explain=True)
 
 
 @router.post("/what-if", response_model=WhatIfOut, name="what_if",

@@ -14,6 +14,7 @@ from graphmodel.text import ID_RULES
 from viz import assets, heatmap, pages, scope, urls
 
 from ..auth import Role
+from ..bodies import Body
 from ..costly import Costly
 from ..deps import Area, AsOf, Editor, Public, StoreDep, Viewer
 from ..models import ID_LIMITS
@@ -51,10 +52,23 @@ def home(_: Public) -> RedirectResponse:
 
 @router.get(urls.dashboard_url(), summary="Coverage per area, counts per rule, findings and the heat map",
             description="With a snapshot taken, each area, process and action shows its direction of travel since it.")
-def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None, since: SinceSnapshot = None) -> str:
-    g, report = _analysed(request, store, as_of)
-    return pages.dashboard_page(g, report, asset_base=urls.ASSET_BASE,
-                                changes=travel_for(request, store, since, as_of))
+def dashboard(request: Request, store: StoreDep, _: Viewer, as_of: AsOf = None,
+              since: SinceSnapshot = None) -> Response:
+    # Rendered once per store version, date and set of snapshots, like the gap report it shows (see
+    # api.bodies): taking or deleting a snapshot leaves the version as it was but changes the travel.
+    policy = policy_for(request)
+    as_of = as_of or dt.date.today()
+    version = store.version()
+    key = None if version is None else ("dashboard", version, as_of, since, tuple(store.list_snapshots()),
+                                        policy.model_dump_json() if policy else None)
+
+    def make() -> Body:
+        g, report = _analysed(request, store, as_of)
+        page = pages.dashboard_page(g, report, asset_base=urls.ASSET_BASE,
+                                    changes=travel_for(request, store, since, as_of))
+        return Body(page.encode(), "text/html; charset=utf-8")
+
+    return request.app.state.reports.bodies.get(key, make).response(request)
 
 
 @router.get(urls.map_url(), summary="The whole map")
@@ -137,9 +151,9 @@ def heatmap_image(request: Request, fmt: Literal["png", "svg"], store: StoreDep,
     g, report = _analysed(request, store, as_of)
     media, render = IMAGES[fmt]
     costly: Costly = request.app.state.costly  # drawn in turn, and kept while the map is the same
-    image = costly.bytes(store, ("heatmap", fmt, area, page, report.as_of),
-                         lambda: render(heatmap.heat_map(g, report, area, page)))
-    return Response(image, media_type=media)
+    return costly.body(store, ("heatmap", fmt, area, page, report.as_of),
+                       lambda: render(heatmap.heat_map(g, report, area, page)), media,
+                       compressible=fmt == "svg").response(request)
 
 
 @router.get(urls.ASSET_BASE + "/{name}", response_class=Response, include_in_schema=False)

@@ -1,9 +1,10 @@
 """What gap analysis works from, and the interface through which a store supplies it.
 
 A store gathers the facts in bulk, the way it does that best (`Store.gap_facts`): the embedded
-store in linear passes over its graph, Neo4j with one query per rule. Both hand back the same
-domain objects, so reasons, classes and scores are worked out by the same Python code whatever
-the store.
+store from its graph in memory, Neo4j with a few queries that send back columns of plain values,
+never a query per node. The facts are those of the analysis's scope (the whole map, one area or
+one node), so a narrow question costs what its answer costs. Every rule is then checked by the
+same Python code, and reasons, classes and scores are worked out by it too, whatever the store.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..values import same_area
 from .policy import Policy
 
 if TYPE_CHECKING:
-    from .rule import Rule
+    from .reporting import Routes
 
 INDEPENDENT_LINES = (3, 4)
 NEGATIVE_OPINIONS = ("limited", "none")
@@ -36,7 +37,7 @@ class Overlay:
     opinions: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFact:
     id: str
     name: str
@@ -57,7 +58,7 @@ class SourceFact:
         return "no last assured date"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProcessFact:
     id: str
     name: str
@@ -65,7 +66,7 @@ class ProcessFact:
     sources: tuple[SourceFact, ...]  # ordered by id; withdrawn sources left out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeetingFact:
     id: str
     name: str
@@ -73,7 +74,7 @@ class MeetingFact:
     reports_to: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One node a rule holds for, with the evidence its reasons are built from."""
 
@@ -87,12 +88,14 @@ class Hit:
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a rule needs besides the graph: date, policy, what-if overlay, area."""
+    """Everything a rule needs besides the graph: date, policy, what-if overlay, and the scope (an
+    area or a node, or the whole map)."""
 
     as_of: dt.date
     policy: Policy
     overlay: Overlay = Overlay()
     area: str | None = None
+    node: str | None = None  # one node's findings: the facts about it and what it touches
 
     @cached_property
     def independent_cutoff(self) -> dt.date:
@@ -149,36 +152,16 @@ def as_it_stood(source_id: str, name: str, line: int, opinion: str | None, last_
     return SourceFact(source_id, name, line, opinion, last_assured, frequency, meetings, later)
 
 
-class GapFacts(Protocol):
-    """What a store supplies to one analysis (see `Store.gap_facts`). Processes and their sources
-    are those of the context's area, with the what-if overlay applied."""
-
-    def processes(self) -> Sequence[ProcessFact]:
-        """Every Process in the area, by id, with its sources."""
-        ...
-
-    def meetings(self) -> Sequence[MeetingFact]:
-        """Every Meeting, with the meetings it reports to."""
-        ...
-
-    def hits(self, rule: Rule) -> list[Hit]:
-        """The nodes the rule holds for, each with its evidence."""
-        ...
-
-    def areas(self) -> list[str]:
-        """The areas of all the map's processes, whatever the context's area."""
-        ...
-
-
 class GraphReader(Protocol):
-    """What a rule's Python check reads (the embedded store runs rules through their checks)."""
+    """What a rule's check reads: the facts of the analysis's scope, gathered by the store."""
 
     def processes(self) -> Sequence[ProcessFact]:
-        """As in GapFacts."""
+        """The Processes in scope, by id, with their sources (what-if overlay applied): every
+        Process, an area's, or for one node that Process or those the source assures."""
         ...
 
     def nodes(self, kind: str) -> Iterable[Node]:
-        """Every node of a kind, in any area."""
+        """Every node of a kind (for one node: that node, when it is of the kind)."""
         ...
 
     def has_in(self, node_id: str, rel: str, skip: frozenset[str] = frozenset()) -> bool:
@@ -187,4 +170,20 @@ class GraphReader(Protocol):
 
     def out(self, node_id: str, rel: str) -> tuple[str, ...]:
         """The ids the node's links of kind `rel` go to, sorted."""
+        ...
+
+    def into(self, node_id: str, rel: str) -> tuple[str, ...]:
+        """The ids the links of kind `rel` arriving at the node come from, sorted."""
+        ...
+
+
+class GapFacts(GraphReader, Protocol):
+    """What a store supplies to one analysis (see `Store.gap_facts`)."""
+
+    def routes(self) -> Routes:
+        """Every meeting's reporting route up to the panel (routes cross areas, so all meetings)."""
+        ...
+
+    def areas(self) -> list[str]:
+        """The areas of all the map's processes, whatever the scope."""
         ...

@@ -52,7 +52,7 @@ class Accepted:
         return said if self.in_force else f"acceptance lapsed ({self.lapsed}); it was {said}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str  # "G1" .. "G10"
     node_id: str
@@ -86,7 +86,7 @@ class Finding:
                    data.get("label") or "", data.get("area"), Accepted.from_dict(held) if held else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceScore:
     """One source's contribution to a Process's strength score."""
 
@@ -121,7 +121,7 @@ class SourceScore:
                    dt.date.fromisoformat(last) if last else None, data.get("frequency"), data.get("reporting") or "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """A Process's class and strength score, with the arithmetic behind the score."""
 

@@ -1,7 +1,7 @@
 """The shape of a gap rule. Each rule is one declaration (see rules.py): what it finds, in words
-for panel members; its default severity; whether it decides a Process's class; one Cypher query
-for Neo4j and a Python check for the embedded store, both returning `Hit`s with the evidence;
-and how that evidence is put into words, so both stores say the same thing."""
+for panel members; its default severity; whether it decides a Process's class; its check, which
+reads the facts a store gathered (a `GraphReader`) and returns `Hit`s with the evidence; and how
+that evidence is put into words. The same check runs on every store, so both say the same thing."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -22,11 +22,10 @@ class Rule:
     description: str  # plain words for panel members
     kind: str  # the node kind its findings are about
     severity: Severity  # the default; a policy may give another
-    cypher: str  # one query (see cypher.py): rows of id, label, area when it has one, and evidence
-    check: Check  # the same answer from a GraphReader
+    check: Check  # the nodes it holds for, with their evidence, from the facts of the analysis's scope
     explain: Explain  # the reasons, from a Hit's evidence
     classifies: Status | None = None  # the class of a Process it holds for (the worst class wins)
-    by_area: bool = False  # its query honours $area, so a report for one area keeps it
+    by_area: bool = False  # its findings belong to an area (it reads processes()), so an area's report keeps it
 
     def __post_init__(self) -> None:
         where = f"rule {self.id}"

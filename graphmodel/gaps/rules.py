@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dateutil.relativedelta import relativedelta
 
 from ..schema import LINE_NAMES, RISKS_NEEDING_NO_ACTION
-from .cypher import AREA, SOURCE_MAP, STALE, cypher, process_query
 from .facts import (
     INDEPENDENT_LINES,
     NEGATIVE_OPINIONS,
@@ -76,11 +75,6 @@ G1 = Rule(
     "G1", "Uncovered",
     "A key process that no source of assurance covers at all.",
     kind="Process", severity=Severity.HIGH, classifies=Status.UNCOVERED, by_area=True,
-    cypher=cypher(f"""
-MATCH (p:Process) WHERE {AREA}
-  AND none(s IN [(p)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)
-RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area
-"""),
     check=per_process(lambda p, ctx: () if not p.sources else None, covered=False),
     explain=lambda hit, ctx: ["no source of assurance covers it"],
 )
@@ -91,7 +85,6 @@ G2 = Rule(
     "Every source of assurance over the process is management's own (line 1): nobody independent of "
     "the people running it checks it.",
     kind="Process", severity=Severity.MEDIUM, classifies=Status.WEAK, by_area=True,
-    cypher=process_query("all(x IN sources WHERE x.line = 1)"),
     check=per_process(lambda p, ctx: p.sources if all(s.line == 1 for s in p.sources) else None),
     explain=lambda hit, ctx: [f"only line 1 (management) sources: {_names(hit.sources)}"],
 )
@@ -120,8 +113,6 @@ G3 = Rule(
     "No internal audit (line 3) or external body (line 4) has given assurance over the process recently enough "
     "(by default within 36 months).",
     kind="Process", severity=Severity.HIGH, classifies=Status.WEAK, by_area=True,
-    cypher=process_query("none(x IN sources WHERE x.line IN $independent AND coalesce(x.last_assured >= $cutoff, "
-                         "false))"),
     check=per_process(lambda p, ctx: None if any(_independent_within(s, ctx) for s in p.sources) else p.sources),
     explain=_explain_g3,
 )
@@ -147,7 +138,6 @@ G4 = Rule(
     "All the assurance over the process is out of date: each source is undated or older than one and a half "
     "times how often it should recur (12 months when it has no set frequency).",
     kind="Process", severity=Severity.MEDIUM, classifies=Status.WEAK, by_area=True,
-    cypher=process_query(f"all(x IN sources WHERE {STALE})"),
     check=per_process(lambda p, ctx: p.sources if all(ctx.is_stale(s) for s in p.sources) else None),
     explain=_explain_g4,
 )
@@ -179,15 +169,6 @@ G5 = Rule(
     "G5", "Negative opinion",
     "The latest internal audit or external opinion on the process was limited or no assurance.",
     kind="Process", severity=Severity.HIGH, classifies=Status.WEAK, by_area=True,
-    cypher=cypher(f"""
-MATCH (p:Process) WHERE {AREA}
-MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn AND s.line IN $independent
-WITH p, {SOURCE_MAP} AS x
-ORDER BY p.id, x.last_assured IS NULL, x.last_assured DESC, $opinion_rank[x.opinion], x.id
-WITH p, collect(x)[0] AS latest
-WHERE latest.opinion IN $negative
-RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, [latest.id] AS sources
-"""),
     check=per_process(_check_g5),
     explain=_explain_g5,
 )
@@ -197,13 +178,6 @@ G6 = Rule(
     "G6", "Unreported",
     "None of the assurance over the process is reported to any meeting, so no board or panel sees it.",
     kind="Process", severity=Severity.MEDIUM, classifies=Status.WEAK, by_area=True,
-    cypher=cypher(f"""
-MATCH (p:Process) WHERE {AREA}
-MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
-WITH p, collect(s.id) AS sources, sum(count {{ (s)-[:REPORTS_TO]->() }}) AS reports
-WHERE reports = 0
-RETURN p.id AS id, p[$labels.Process] AS label, p.area AS area, sources
-"""),
     check=per_process(lambda p, ctx: None if any(s.meetings for s in p.sources) else p.sources),
     explain=lambda hit, ctx: [f"none of its sources reports to a meeting: {_names(hit.sources)}"],
 )
@@ -219,10 +193,10 @@ def _check_g7(facts: GraphReader, ctx: Context) -> Iterable[Hit]:
     def direct(node_id: str) -> bool:
         return facts.has_in(node_id, "OVERSEES") or facts.has_in(node_id, "ASSURES", gone)
 
-    through = {c for a in facts.nodes("Action") if direct(a.id) for c in facts.out(a.id, "DELIVERS")}
+    facts.nodes("Action")  # the whole map's actions known first, so their links are read in one go, not each alone
 
-    def overseen(node_id: str) -> bool:
-        return direct(node_id) or node_id in through
+    def overseen(node_id: str) -> bool:  # asked per commitment, so one node's report reads only its own
+        return direct(node_id) or any(direct(a) for a in facts.into(node_id, "DELIVERS"))
 
     for c in facts.nodes("Commitment"):
         refers = facts.out(c.id, "LINKED_TO")
@@ -242,24 +216,11 @@ def _explain_g7(hit: Hit, ctx: Context) -> list[str]:
     return reasons
 
 
-# Overseen directly, or through an action that delivers it: `n` is the node the test is about.
-_G7_OVERSEEN = """(EXISTS { MATCH (n)<-[:OVERSEES]-() }
-  OR any(s IN [(n)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)
-  OR any(a IN [(n)<-[:DELIVERS]-(a) | a] WHERE EXISTS { MATCH (a)<-[:OVERSEES]-() }
-         OR any(s IN [(a)<-[:ASSURES]-(s) | s] WHERE NOT s.id IN $withdrawn)))"""
-
 G7 = Rule(
     "G7", "No oversight",
     "A plan commitment that no meeting oversees and no source of assurance covers, directly, through the actions "
     "that deliver it or through what it refers to for its oversight.",
     kind="Commitment", severity=Severity.MEDIUM,
-    cypher=cypher(f"""
-MATCH (c:Commitment)
-WHERE NOT {_G7_OVERSEEN.replace("(n)", "(c)")}
-WITH c, [(c)-[:LINKED_TO]->(r) | r] AS refs
-WHERE none(r IN refs WHERE {_G7_OVERSEEN.replace("(n)", "(r)")})
-RETURN c.id AS id, c[$labels.Commitment] AS label, [r IN refs | r.id] AS refers, c.oversight_text AS oversight_text
-"""),
     check=_check_g7,
     explain=_explain_g7,
 )
@@ -289,10 +250,6 @@ G8 = Rule(
     "A risk on the register, not closed (nor only referred to by a paper that does not hold its actions), with no "
     "action recorded against it.",
     kind="Risk", severity=Severity.MEDIUM,
-    cypher=cypher("""
-MATCH (r:Risk) WHERE NOT coalesce(r.status, '') IN $no_action AND NOT EXISTS { MATCH (r)<-[:MITIGATES]-() }
-RETURN r.id AS id, r[$labels.Risk] AS label, r.score AS score, r.status AS status
-"""),
     check=_check_g8,
     explain=_explain_g8,
 )
@@ -326,11 +283,6 @@ G9 = Rule(
     "G9", "Overdue action",
     "An action whose target date has passed and which is not marked complete.",
     kind="Action", severity=Severity.MEDIUM,
-    cypher=cypher("""
-MATCH (a:Action) WHERE a.target_date < $as_of AND coalesce(a.status, '') <> 'blue'
-RETURN a.id AS id, a[$labels.Action] AS label, a.target_date AS target_date, a.status AS status,
-       a.status_text AS status_text
-"""),
     check=_check_g9,
     explain=_explain_g9,
 )
@@ -358,13 +310,6 @@ G10 = Rule(
     "G10", "Single point of assurance",
     "A source of assurance that is the only one covering some process: if it lapses, that process is uncovered.",
     kind="AssuranceSource", severity=Severity.LOW, by_area=True,
-    cypher=cypher(f"""
-MATCH (p:Process) WHERE {AREA}
-MATCH (p)<-[:ASSURES]-(s) WHERE NOT s.id IN $withdrawn
-WITH p, collect(s) AS ss WHERE size(ss) = 1
-WITH ss[0] AS s, collect({{id: p.id, name: p[$labels.Process], area: p.area}}) AS processes
-RETURN s.id AS id, s[$labels.AssuranceSource] AS label, processes
-"""),
     check=_check_g10,
     explain=_explain_g10,
 )

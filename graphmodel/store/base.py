@@ -112,7 +112,8 @@ class WriteTx(Protocol):
 
     def nodes(self, ids: Iterable[str]) -> dict[str, Node]: ...
 
-    def apply(self, batch: Batch, progress: Progress) -> None: ...
+    def apply(self, batch: Batch, stored: Mapping[str, str], progress: Progress) -> None:
+        """Write the batch; `stored` holds the kinds of its ids that were stored before it."""
 
     def delete_node(self, node_id: str) -> None: ...
 
@@ -277,7 +278,7 @@ class Store(abc.ABC):
             problems = check_against(batch, stored)
             if problems:
                 raise ValidationError(problems)
-            tx.apply(batch, progress or _silent)
+            tx.apply(batch, stored, progress or _silent)
 
         self._write(work, record, len(batch.nodes) + len(batch.edges))
         return WriteResult(len(batch.nodes), len(batch.edges))

@@ -55,7 +55,7 @@ from .records import Acceptance, SnapshotInfo, SnapshotRecord
 
 if TYPE_CHECKING:
     from ..gaps.facts import Context
-    from .embedded_gaps import GraphFacts
+    from .embedded_gaps import GraphFacts, GraphIndex
 
 FORMAT = "assurance-map/embedded"
 VERSION = 1
@@ -93,6 +93,7 @@ class EmbeddedStore(Store):
         self._g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self._signature: tuple[int, int, int] | None = None
         self._generation = 0  # counts every graph this object has held
+        self._shared: tuple[int, GraphIndex] | None = None  # (generation, what analyses of it share)
         self._snapshots = self.path.with_name(self.path.name + ".snapshots")
         self._accepted = self.path.with_name(self.path.name + ".accepted.json")
         self._remove_orphans()
@@ -366,9 +367,13 @@ class EmbeddedStore(Store):
         return found
 
     def gap_facts(self, ctx: Context) -> GraphFacts:
-        from .embedded_gaps import GraphFacts
+        from .embedded_gaps import GraphFacts, GraphIndex
 
-        return GraphFacts(self.graph_view(), ctx)
+        with self._reading() as g:
+            shared = self._shared
+            if shared is None or shared[0] != self._generation:
+                shared = self._shared = (self._generation, GraphIndex(g))
+        return GraphFacts(shared[1], ctx)
 
     @property
     def location(self) -> str:
@@ -410,7 +415,7 @@ class _Tx:
         self._g.clear()
         return False
 
-    def apply(self, batch: Batch, progress: Progress) -> None:
+    def apply(self, batch: Batch, stored: Mapping[str, str], progress: Progress) -> None:
         g, done, total = self._g, 0, len(batch.nodes) + len(batch.edges)
         for chunk in iter_chunks(batch.nodes):
             for n in chunk:

@@ -57,7 +57,7 @@ from .records import Acceptance, SnapshotInfo, SnapshotRecord
 
 if TYPE_CHECKING:
     from ..gaps.facts import Context
-    from .neo4j_gaps import CypherFacts
+    from .neo4j_gaps import CypherFacts, CypherMap
 
 ENTITY = "Entity"  # shared label of every node
 # One bookkeeping node, outside the map: its version goes up in every write transaction, first
@@ -90,7 +90,8 @@ def _returning(var: str, fields: Iterable[str]) -> str:
 
 def constraint_statements() -> list[str]:
     """Uniqueness of ids across the graph and per kind, derived from the schema, and of the
-    bookkeeping nodes (so concurrent first writes cannot make two)."""
+    bookkeeping nodes (so concurrent first writes cannot make two); and an index on processes'
+    area, so one area's gap report reads that area's processes alone."""
     stmts = [f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.{KEY} IS UNIQUE"]
     stmts += [f"CREATE CONSTRAINT {k.lower()}_id IF NOT EXISTS FOR (n:{k}) REQUIRE n.{KEY} IS UNIQUE"
               for k in SCHEMA.node_names]
@@ -99,6 +100,7 @@ def constraint_statements() -> list[str]:
               "REQUIRE (a.rule, a.node_id) IS UNIQUE"]
     stmts += [f"CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:{META}) REQUIRE m.key IS UNIQUE",
               f"CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:{AUDIT}) REQUIRE a.seq IS UNIQUE"]
+    stmts.append(f"CREATE INDEX process_area IF NOT EXISTS FOR (n:{SCHEMA.node('Process').name}) ON (n.area)")
     return stmts
 
 
@@ -143,6 +145,16 @@ def _native(value: Any) -> Any:
     return value
 
 
+# The kinds of the given ids that exist, as two columns (one row): a load asks for tens of
+# thousands at once, and a record per id would cost more to decode than the look-ups.
+KINDS = (f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
+         f"RETURN collect(n.id) AS ids, collect([l IN labels(n) WHERE l <> '{ENTITY}'][0]) AS kinds")
+
+
+def _kinds(columns: Mapping[str, list[str]]) -> dict[str, str]:
+    return dict(zip(columns["ids"], columns["kinds"], strict=True))
+
+
 def _kind(labels: Iterable[str]) -> str:
     return next(label for label in labels if label in _KINDS)
 
@@ -177,11 +189,17 @@ class Neo4jStore(Store):
         self._workers = ThreadPoolExecutor(max_workers=32, thread_name_prefix="neo4j-call")
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        self._shared: CypherMap | None = None  # the facts analyses of the latest version share
 
     def gap_facts(self, ctx: Context) -> CypherFacts:
-        from .neo4j_gaps import CypherFacts
+        from .neo4j_gaps import CypherFacts, CypherMap
 
-        return CypherFacts(self, ctx)
+        # The version is read before any fact, so facts never outlive the version they are kept under.
+        version = self.version()
+        shared = self._shared
+        if shared is None or shared.version != version:
+            shared = self._shared = CypherMap(self, version)
+        return CypherFacts(shared, ctx)
 
     @property
     def location(self) -> str:
@@ -268,6 +286,19 @@ class Neo4jStore(Store):
 
         return self._bounded(work, self.timeout)
 
+    def read_columns(self, query: str, **params: Any) -> dict[str, Any]:
+        """Run a read query that answers with one row of columns (lists of text, numbers and
+        booleans, no temporal values): the driver's values are used as they come, unconverted."""
+
+        def work() -> dict[str, Any]:
+            self._ensure_schema()
+            with self._guard():
+                records, _, _ = self._driver.execute_query(
+                    self._query(query), params, routing_=RoutingControl.READ, database_=self.database)
+            return dict(zip(records[0].keys(), records[0].values(), strict=True))
+
+        return self._bounded(work, self.timeout)
+
     def ping(self) -> None:
         def work() -> None:
             with self._guard():
@@ -292,7 +323,9 @@ class Neo4jStore(Store):
         then the work, then its audit record; committed only if all succeed and the caller is still
         waiting."""
         self._ensure_schema()
-        with self._guard(), self._driver.session(database=self.database) as session, \
+        # With the reads' bookmark manager, a read after this write waits for it on a cluster's secondary.
+        bookmarks = self._driver.execute_query_bookmark_manager
+        with self._guard(), self._driver.session(database=self.database, bookmark_manager=bookmarks) as session, \
                 session.begin_transaction(timeout=timeout) as tx:
             seq = tx.run(NEXT, bump=int(bump)).single(strict=True)["seq"]
             result = work(_Tx(tx))
@@ -388,9 +421,7 @@ class Neo4jStore(Store):
 
     # -- reads --------------------------------------------------------------
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
-        rows = self.read(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN n.id AS id, labels(n) AS labels",
-                         ids=list(ids))
-        return {r["id"]: _kind(r["labels"]) for r in rows}
+        return _kinds(self.read_columns(KINDS, ids=list(ids)))
 
     def get_node(self, node_id: str) -> Node | None:
         rows = self.read(f"MATCH (n:{ENTITY} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS props",
@@ -474,9 +505,8 @@ class _Tx:
         self.run = tx.run  # for the panel cycle's own statements
 
     def kinds(self, ids: Iterable[str]) -> dict[str, str]:
-        result = self._tx.run(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN n.id AS id, labels(n) AS labels",
-                              ids=list(ids))
-        return {r["id"]: _kind(r["labels"]) for r in result}
+        record = self._tx.run(KINDS, ids=list(ids)).single(strict=True)
+        return _kinds(dict(zip(record.keys(), record.values(), strict=True)))
 
     def nodes(self, ids: Iterable[str]) -> dict[str, Node]:
         result = self._tx.run(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
@@ -497,21 +527,33 @@ class _Tx:
         result = self._tx.run(f"MATCH (n:{ENTITY}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS n", n=BATCH_SIZE)
         return bool(result.single(strict=True)["n"])
 
-    def apply(self, batch: Batch, progress: Progress) -> None:
+    def apply(self, batch: Batch, stored: Mapping[str, str], progress: Progress) -> None:
+        """New nodes are created, stored ones updated; links at a new node (which can have none
+        yet) are created, links between stored nodes merged. Creating skips the look-up and lock a
+        merge takes for every row, which is most of a fresh load's time; the kinds were read in this
+        transaction, and the uniqueness constraints refuse an id another writer took meanwhile."""
         done, total = 0, len(batch.nodes) + len(batch.edges)
+
+        def run(query: str, rows: list[dict[str, Any]]) -> None:
+            nonlocal done
+            for chunk in iter_chunks(rows):
+                self._tx.run(query, rows=chunk).consume()
+                done += len(chunk)
+                progress(done, total)
+
         for kind, nodes in batch.nodes_by_kind().items():
             label = SCHEMA.node(kind).name
-            # SET n = props replaces every property, so a field cleared in the source is cleared here.
-            query = f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) SET n = row SET n:{label}"
-            for chunk in iter_chunks(nodes):
-                self._tx.run(query, rows=[n.properties() for n in chunk]).consume()
-                done += len(chunk)
-                progress(done, total)
+            # SET n = row replaces every property, so a field cleared in the source is cleared here.
+            run(f"UNWIND $rows AS row CREATE (n:{ENTITY}:{label}) SET n = row",
+                [n.properties() for n in nodes if n.id not in stored])
+            run(f"UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET n = row",
+                [n.properties() for n in nodes if n.id in stored])
         for rel, edges in batch.edges_by_rel().items():
             rel_type = SCHEMA.edge(rel).name
-            query = (f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) MATCH (b:{ENTITY} {{id: row.t}}) "
-                     f"MERGE (a)-[r:{rel_type}]->(b) SET r.note = row.note")
-            for chunk in iter_chunks(edges):
-                self._tx.run(query, rows=[{"s": e.source, "t": e.target, "note": e.note} for e in chunk]).consume()
-                done += len(chunk)
-                progress(done, total)
+            ends = f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) MATCH (b:{ENTITY} {{id: row.t}}) "
+            run(ends + f"CREATE (a)-[:{rel_type} {{note: row.note}}]->(b)",  # a null note sets nothing
+                [{"s": e.source, "t": e.target, "note": e.note} for e in edges
+                 if e.source not in stored or e.target not in stored])
+            run(ends + f"MERGE (a)-[r:{rel_type}]->(b) SET r.note = row.note",
+                [{"s": e.source, "t": e.target, "note": e.note} for e in edges
+                 if e.source in stored and e.target in stored])

@@ -60,14 +60,14 @@ def test_a_burst_of_costly_requests_waits_its_turn_then_is_told_to_come_back(tmp
         release.wait(30)
         return b"done"
 
-    t = threading.Thread(target=lambda: costly.bytes(store, "k", slow))
+    t = threading.Thread(target=lambda: costly.body(store, "k", slow, "text/plain"))
     t.start()
     assert inside.wait(30)
     with pytest.raises(Busy):
-        costly.bytes(store, "k2", lambda: b"x")
+        costly.body(store, "k2", lambda: b"x", "text/plain")
     release.set()
     t.join(30)
-    assert costly.bytes(store, "k2", lambda: b"x") == b"x"
+    assert costly.body(store, "k2", lambda: b"x", "text/plain").data == b"x"
 
 
 # -- odd requests --------------------------------------------------------------------------------------
