@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import resource
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def _status_kb(pid: int | str, name: str) -> int | None:
@@ -22,7 +23,16 @@ def _status_kb(pid: int | str, name: str) -> int | None:
 
 
 def process_cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system) a process has used so far, from /proc; None where it cannot be read."""
+    """CPU time a process has used so far, from /proc; None where it cannot be read. Each thread's
+    schedstat counts nanoseconds (a server answers in worker threads); stat, the fallback, counts
+    clock ticks, too coarse for one request on a small map."""
+    try:
+        total = 0
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text(encoding="ascii").split()[0])
+        return total / 1e9
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
