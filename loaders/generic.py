@@ -12,6 +12,7 @@ from graphmodel.schema import KEY, SCHEMA, NodeKind
 from graphmodel.values import date_note, frequency_note, impossible_date, parse_date, parse_frequency
 
 from .columns import IGNORED_TABLES, KINDS_BY_TABLE, LINKS_TABLE, TABLE_NAMES, columns, key, relations, required_columns
+from .document.clean import as_text
 from .parsed import ParsedMap
 from .report import Origin
 from .sources import Table, blank
@@ -20,18 +21,10 @@ Progress = Callable[[str, int], None]  # called with a table name and the rows o
 
 
 def text(value: Any) -> str:
-    """A cell as text: whole numbers without '.0', dates as ISO, Word's manual line break (vertical
-    tab) and a page break (form feed) as a new line. Other control characters are left in, for the
-    rules every write obeys (graphmodel.text) to refuse with the row and column, as the API does."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).replace("\x0b", "\n").replace("\x0c", "\n").strip()
+    """A cell as text (see as_text), Word's manual line break (vertical tab) and a page break (form
+    feed) as a new line. Other control characters are left in, for the rules every write obeys
+    (graphmodel.text) to refuse with the row and column, as the API does."""
+    return as_text(value).replace("\x0b", "\n").replace("\x0c", "\n").strip()
 
 
 def split_ids(value: Any) -> list[str]:
