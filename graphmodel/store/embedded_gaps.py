@@ -3,8 +3,8 @@ index the store keeps per version of its graph, an area's or one node's by follo
 links that scope touches."""
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cached_property
+from collections.abc import Callable, Sequence
+from functools import cached_property, partial
 from typing import Any
 
 import networkx as nx
@@ -51,18 +51,23 @@ class GraphIndex:
     def has_stored(self) -> bool:
         return "stored" in self.__dict__  # built (the cached property below has run)
 
-    @cached_property
-    def stored(self) -> StoredProcesses:
-        sources: dict[str, SourceFact] = {}
+    def source_facts(self, make: Callable[..., SourceFact]) -> Callable[[str], SourceFact]:
+        """A source's fact by id, made once by `make` from the source and where it reports."""
+        memo: dict[str, SourceFact] = {}
 
         def source(sid: str) -> SourceFact:
-            found = sources.get(sid)
+            found = memo.get(sid)
             if found is None:
                 s = self.node[sid]["node"]
-                found = sources[sid] = stored_source(s.id, s.label, s.line, s.opinion, s.last_assured, s.frequency,
-                                                     self.out(sid, "REPORTS_TO"))
+                found = memo[sid] = make(s.id, s.label, s.line, s.opinion, s.last_assured, s.frequency,
+                                         self.out(sid, "REPORTS_TO"))
             return found
 
+        return source
+
+    @cached_property
+    def stored(self) -> StoredProcesses:
+        source = self.source_facts(stored_source)
         return StoredProcesses(ProcessFact(p.id, p.label, p.area, tuple(source(s) for s in self.sources_of(p.id)))
                                for p in self.by_kind["Process"])
 
@@ -107,16 +112,7 @@ class GraphFacts:
         if ctx.node is None and (ctx.area is None or self.index.has_stored):
             return self.index.stored.as_it_stood(ctx)  # the whole map's, or an area's when they are at hand
         index, withdrawn = self.index, ctx.overlay.withdraw
-        memo: dict[str, SourceFact] = {}
-
-        def source(sid: str) -> SourceFact:
-            found = memo.get(sid)
-            if found is None:
-                s = index.node[sid]["node"]
-                found = memo[sid] = as_it_stood(s.id, s.label, s.line, s.opinion, s.last_assured, s.frequency,
-                                                index.out(sid, "REPORTS_TO"), ctx)
-            return found
-
+        source = index.source_facts(partial(as_it_stood, ctx=ctx))
         return sorted((ProcessFact(p.id, p.label, p.area, tuple(source(s) for s in index.sources_of(p.id)
                                                                 if s not in withdrawn))
                        for p in self._in_scope()), key=lambda p: p.id)
