@@ -102,3 +102,18 @@ def test_every_example_gives_its_documented_status_on_the_demo_map(tmp_path):
         store.close()
         tried += 1
     assert tried == sum(len(ops) for ops in spec["paths"].values()) > 60
+
+
+def test_the_role_a_description_names_is_the_role_the_route_declares(client):
+    """Descriptions are written by hand; the roles they name must be those the guard enforces."""
+    from tests.adversarial.routes import api_routes
+
+    declared = {(m.lower(), re.sub(r":\w+}", "}", e.path)): e.access.role for m, _, e in api_routes(client.app)}
+    named = 0
+    for path, method, op in _operations(client.get("/openapi.json").json()):
+        said = re.search(r"[Nn]eeds? the (\w+) role", op["description"])
+        if said:
+            named += 1
+            role = declared[(method, path)]
+            assert role is not None and said[1] == role.name, (method, path, said[1], role)
+    assert named >= 30
