@@ -17,17 +17,13 @@ from graphmodel.text import xml_safe
 
 from ..costly import Costly
 from ..deps import Analyst, Area, AsOf, RuleIds, StoreDep
-from ..models import GraphOut, RuleId, node_out
+from ..models import GraphOut, node_out
 from ..reports import report_for
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT = {"schema": {"type": "string"}}
 BYTES = {"schema": {"type": "string", "format": "binary"}}
-
-
-def _ids(rules: list[RuleId] | None) -> list[str] | None:
-    return rules
 
 
 def _export(request: Request, store: Store, key: tuple[Any, ...], make: Callable[[], bytes], media_type: str,
@@ -89,7 +85,7 @@ def _graphml(request: Request, store: Store, as_of: dt.date) -> bytes:
             responses={200: {"content": {"text/csv": TEXT}}})
 def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
                  area: Area = None) -> Response:
-    report = report_for(request, store, as_of=as_of, rules=_ids(rule), area=area)
+    report = report_for(request, store, as_of=as_of, rules=rule, area=area)
 
     def make() -> bytes:
         out = io.StringIO()
@@ -105,6 +101,6 @@ def findings_csv(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = No
             responses={200: {"content": {XLSX: BYTES}}})
 def findings_xlsx(request: Request, store: StoreDep, _: Analyst, as_of: AsOf = None, rule: RuleIds = None,
                   area: Area = None) -> Response:
-    report = report_for(request, store, as_of=as_of, rules=_ids(rule), area=area)
+    report = report_for(request, store, as_of=as_of, rules=rule, area=area)
     return _export(request, store, ("findings.xlsx", report.as_of, tuple(rule or ()), area),
                    lambda: xlsx_bytes(report), XLSX, f"findings-{report.as_of}.xlsx")
